@@ -1,0 +1,39 @@
+// ByteSource: where the bytes of one data file come from (a local file, an object in the built-in store,
+// an object in an external S3-compatible store). Everything above it streams.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "openaml/common/status.h"
+
+namespace openaml {
+
+/// A forward-only stream of bytes. Not thread-safe; one reader at a time.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Read up to `size` bytes into `buffer`; return the count read, 0 only at end of data.
+  virtual Result<size_t> Read(char* buffer, size_t size) = 0;
+};
+
+/// Open a local file for streaming reads (no whole-file load). NotFound / PermissionDenied on failure.
+Result<std::unique_ptr<ByteSource>> OpenLocalFile(const std::string& path);
+
+/// One file of a dataset: its name (a path or s3:// URI, used in messages and batch output names), its size,
+/// and how to open it. A dataset is an ordered list of these (see DataSetReader).
+struct DataFile {
+  std::string uri;
+  uint64_t size_bytes = 0;
+  std::function<Result<std::unique_ptr<ByteSource>>()> open;
+};
+
+/// List a local path as a dataset: a file gives itself; a directory gives its regular, non-empty files in
+/// lexicographic order (spec §4.2: a prefix holding several files is one dataset in a stable order).
+Result<std::vector<DataFile>> ListLocalDataFiles(const std::string& path);
+
+}  // namespace openaml
