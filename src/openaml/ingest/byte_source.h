@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "openaml/common/status.h"
@@ -20,6 +21,19 @@ class ByteSource {
   /// Read up to `size` bytes into `buffer`; return the count read, 0 only at end of data.
   virtual Result<size_t> Read(char* buffer, size_t size) = 0;
 };
+
+/// A stream of bytes written to one destination that appears whole or not at all: nothing is visible until
+/// Commit() returns OK; destroying an uncommitted sink discards what was written (no torn files or objects).
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual Status Write(std::string_view data) = 0;
+  /// Make the written bytes durable and visible at the destination, atomically.
+  virtual Status Commit() = 0;
+};
+
+/// Open a sink that writes `path` atomically (a temporary file in the same directory, fsync, rename).
+Result<std::unique_ptr<ByteSink>> OpenLocalFileSink(const std::string& path);
 
 /// Open a local file for streaming reads (no whole-file load). NotFound / PermissionDenied on failure.
 Result<std::unique_ptr<ByteSource>> OpenLocalFile(const std::string& path);

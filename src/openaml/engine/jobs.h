@@ -1,0 +1,96 @@
+// The engine's entry points: each whole job (datasource, training, evaluation, batch prediction) as one
+// function. The command line (cli/engine_commands.cc) and the service's job runner (service/) call only these,
+// so local runs and API jobs share one code path.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openaml/common/status.h"
+#include "openaml/ingest/byte_source.h"
+#include "openaml/ingest/data_rearrangement.h"
+#include "openaml/schema/schema.h"
+
+namespace openaml::engine {
+
+enum class MLModelType { kBinary, kMulticlass, kRegression };
+std::string_view MLModelTypeName(MLModelType type);  // "BINARY" | "MULTICLASS" | "REGRESSION"
+Result<MLModelType> ParseMLModelType(std::string_view name);
+
+/// Where a datasource's records come from.
+struct DataSourceSpec {
+  std::vector<DataFile> files;            // in dataset order
+  Schema schema;
+  DataRearrangement rearrangement;        // default: all data
+};
+
+/// What a job reports while it runs. Every member may be empty. Called from the job's thread.
+struct JobContext {
+  /// A log line for the job log (spec §11.5), e.g. level "INFO"/"WARN", text "Number of bad records : 1".
+  std::function<void(std::string_view level, std::string_view text)> log;
+  /// Progress: what is being done ("pass 3 of 10"), fraction done in [0,1].
+  std::function<void(std::string_view stage, double fraction)> progress;
+  /// Set to true by another thread to cancel; the job then returns a Cancelled status soon.
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
+struct DataSourceResult {
+  uint64_t records = 0;          // selected good records
+  uint64_t bad_records = 0;
+  uint64_t data_size_bytes = 0;  // sum of file sizes
+  uint32_t number_of_files = 0;
+  std::string statistics_json;   // empty unless statistics were computed (stats/statistics.h format)
+};
+
+/// Read a datasource once: count records and bad records and, if asked, compute the descriptive statistics.
+Result<DataSourceResult> BuildDataSource(const DataSourceSpec& spec, bool compute_statistics, JobContext& ctx);
+
+struct TrainRequest {
+  DataSourceSpec training;
+  MLModelType model_type = MLModelType::kBinary;
+  std::optional<std::string> recipe_json;  // none: the suggested recipe from the statistics (spec §7.6)
+  std::map<std::string, std::string> parameters;  // sgd.* (spec §8.3), strings as the API passes them
+  std::string statistics_json;  // the training datasource's statistics (may be empty)
+  std::string model_path;       // where to write the model file (atomically)
+};
+
+struct TrainResult {
+  uint64_t size_in_bytes = 0;
+  std::string recipe_json;  // the recipe actually used
+  std::map<std::string, std::string> training_parameters;  // with the defaults applied
+  uint64_t records_used = 0;
+  uint64_t features_dropped = 0;  // trimmed to fit sgd.maxMLModelSizeInBytes
+  int passes_run = 0;
+};
+
+Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx);
+
+struct EvaluationResult {
+  std::map<std::string, std::string> performance_metrics;  // {"BinaryAUC": "0.936..."} etc. (spec §9.1)
+  std::string detail_json;  // histograms, threshold curve, confusion matrix, alerts: for the console
+  uint64_t records = 0;
+  uint64_t invalid_records = 0;
+};
+
+/// Evaluate the model at `model_path` on `data` (training datasource's statistics for the alerts, may be empty).
+Result<EvaluationResult> EvaluateModel(const std::string& model_path, const DataSourceSpec& data,
+                                       const std::string& training_statistics_json, JobContext& ctx);
+
+struct BatchPredictionResult {
+  uint64_t total_records = 0;
+  uint64_t invalid_records = 0;
+};
+
+/// Predict every record of `data` with the model at `model_path` and `score_threshold` (BINARY), writing one
+/// output per input file (Amazon ML's batch CSV, spec §11.3, gzip when `gzip`) to `open_output(file_index)`.
+Result<BatchPredictionResult> BatchPredict(
+    const std::string& model_path, const DataSourceSpec& data, std::optional<double> score_threshold, bool gzip,
+    const std::function<Result<std::unique_ptr<ByteSink>>(size_t file_index)>& open_output, JobContext& ctx);
+
+}  // namespace openaml::engine
