@@ -20,7 +20,7 @@ using Result = absl::StatusOr<T>;
 /// Return `status` with `context` prepended to its message ("row 12: not a number"); OK stays OK.
 inline Status WithContext(const Status& status, std::string_view context) {
   if (status.ok()) return status;
-  return Status(status.code(), absl::StrCat(context, ": ", status.message()));
+  return Status(status.code(), absl::StrCat(absl::string_view(context.data(), context.size()), ": ", status.message()));
 }
 
 }  // namespace openaml
