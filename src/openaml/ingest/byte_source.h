@@ -48,6 +48,15 @@ struct DataFile {
 
 /// List a local path as a dataset: a file gives itself; a directory gives its regular, non-empty files in
 /// lexicographic order (spec §4.2: a prefix holding several files is one dataset in a stable order).
+/// Files skipped in a directory: names starting with '.' (e.g. the prefix's `.schema`, spec §4.3) and names
+/// ending in ".schema" (a data file's schema beside it).
 Result<std::vector<DataFile>> ListLocalDataFiles(const std::string& path);
+
+/// A source over bytes in memory, returning at most `max_chunk` bytes per Read() (tests use small chunks
+/// to exercise short reads and buffer boundaries).
+std::unique_ptr<ByteSource> MakeMemorySource(std::string data, size_t max_chunk = SIZE_MAX);
+
+/// A dataset file over bytes in memory, named `uri` (tests, and small uploads already in memory).
+DataFile MakeMemoryDataFile(std::string uri, std::string data, size_t max_chunk = SIZE_MAX);
 
 }  // namespace openaml

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,6 +24,9 @@ struct CsvOptions {
   size_t buffer_bytes = 1 << 20;
   /// Expected field count; 0 takes it from the first record. Records with another count are bad.
   size_t expected_fields = 0;
+  /// The first non-empty record is a header: it is not returned by Next() but kept in header(), and it is
+  /// not checked against expected_fields (the caller compares it with its schema).
+  bool has_header = false;
   static CsvOptions Defaults() { return {}; }
 };
 
@@ -53,6 +57,13 @@ class CsvReader {
 
   /// Called for each bad record, in file order.
   virtual void set_bad_record_handler(std::function<void(const BadRecord&)> on_bad) = 0;
+
+  /// The header's fields (has_header), once the first Next() has read it; empty otherwise.
+  virtual const std::vector<std::string>& header() const = 0;
+  /// Bytes consumed from the source so far (including any BOM, header and skipped lines).
+  virtual uint64_t bytes_read() const = 0;
+  /// Bad records seen so far.
+  virtual uint64_t bad_records() const = 0;
 };
 
 }  // namespace openaml

@@ -36,6 +36,16 @@ struct Schema {
   static Result<Schema> FromJson(std::string_view json);
   /// The canonical JSON form, with null rowId/rowWeight/targetAttributeName written as null.
   std::string ToJson() const;
+  /// The canonical JSON form, indented by `indent` spaces (for files and the command line).
+  std::string ToPrettyJson(int indent = 2) const;
+
+  /// Check the rules FromJson enforces (for schemas built in code, e.g. by inference): at least one and at
+  /// most kMaxAttributes attributes, non-empty unique names, target / row id / exclusions naming attributes,
+  /// row id different from the target, the target not excluded. InvalidArgument naming the field.
+  Status Validate() const;
+
+  /// Spec §13: at most 1,000 attributes per schema.
+  static constexpr size_t kMaxAttributes = 1000;
 
   /// Column index of `name`, or -1.
   int IndexOf(std::string_view name) const;
