@@ -1,0 +1,277 @@
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "openaml/learn/feature_cache.h"
+#include "openaml/learn/model.h"
+#include "openaml/learn/parameters.h"
+#include "openaml/learn/sgd_trainer.h"
+
+namespace openaml::learn {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct ParamCase {
+  std::map<std::string, std::string> params;
+  const char* error;  // nullptr: valid
+};
+
+class Parameters : public ::testing::TestWithParam<ParamCase> {};
+
+TEST_P(Parameters, ValidatesKeysAndRanges) {
+  auto p = TrainingParameters::FromMap(GetParam().params);
+  if (!GetParam().error) {
+    EXPECT_TRUE(p.ok()) << p.status();
+  } else {
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr(GetParam().error));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, Parameters,
+    ::testing::Values(
+        ParamCase{{}, nullptr},
+        ParamCase{{{"sgd.maxPasses", "100"}, {"sgd.maxMLModelSizeInBytes", "104857600"}, {"sgd.l2RegularizationAmount", "1e-4"}}, nullptr},
+        ParamCase{{{"sgd.l1RegularizationAmount", "1.0E-04"}, {"sgd.shuffleType", "auto"}}, nullptr},
+        ParamCase{{{"sgd.maxPasses", "0"}}, "sgd.maxPasses = 0 is out of range [1, 10000]"},
+        ParamCase{{{"sgd.maxPasses", "10001"}}, "out of range"},
+        ParamCase{{{"sgd.maxPasses", "2.5"}}, "is not an integer"},
+        ParamCase{{{"sgd.maxPasses", "ten"}}, "is not an integer"},
+        ParamCase{{{"sgd.maxPasses", ""}}, "is not"},
+        ParamCase{{{"sgd.shuffleType", "random"}}, "is not auto or none"},
+        ParamCase{{{"sgd.l2RegularizationAmount", "-1"}}, "out of range"},
+        ParamCase{{{"sgd.l2RegularizationAmount", "nan"}}, "is not a number"},
+        ParamCase{{{"sgd.l2RegularizationAmount", "1e999"}}, "is not a number"},
+        ParamCase{{{"sgd.maxMLModelSizeInBytes", "99999"}}, "out of range [100000, 2147483648]"},
+        ParamCase{{{"sgd.maxMLModelSizeInBytes", "2147483649"}}, "out of range"},
+        ParamCase{{{"sgd.l1RegularizationAmount", "1e-6"}, {"sgd.l2RegularizationAmount", "1e-6"}}, "cannot both be non-zero"},
+        ParamCase{{{"sgd.learningRate", "1"}}, "unknown training parameter 'sgd.learningRate'"}));
+
+TEST(Parameters, DefaultsWrittenBack) {
+  auto map = TrainingParameters::Defaults().ToMap();
+  EXPECT_EQ(map["sgd.maxPasses"], "10");
+  EXPECT_EQ(map["sgd.shuffleType"], "none");
+  EXPECT_EQ(map["sgd.maxMLModelSizeInBytes"], "33554432");
+  EXPECT_EQ(ParameterTable().size(), 5u);
+}
+
+std::unique_ptr<FeatureCache> MakeCache(size_t budget, int rows, uint64_t seed = 7) {
+  auto cache = FeatureCache::Make("", budget);
+  EXPECT_TRUE(cache.ok());
+  std::mt19937_64 rng(seed);
+  for (int r = 0; r < rows; ++r) {
+    std::vector<uint32_t> idx = {static_cast<uint32_t>(r % 1000), static_cast<uint32_t>(100000 + r % 7)};
+    std::vector<float> val = {1.0f, static_cast<float>(r) * 0.5f};
+    EXPECT_TRUE((*cache)->Append(static_cast<float>(r), idx, val).ok());
+  }
+  EXPECT_TRUE((*cache)->Finish().ok());
+  return std::move(*cache);
+}
+
+TEST(FeatureCache, RoundTripsInMemoryAndSpilled) {
+  for (size_t budget : {size_t{1} << 30, size_t{0}}) {
+    auto cache = MakeCache(budget, 300000);
+    EXPECT_EQ(cache->spilled(), budget == 0);
+    int expected = 0;
+    bool all_equal = true;
+    ASSERT_TRUE(cache->Scan(false, 1, [&](const CachedRow& row) {
+      all_equal = all_equal && row.label == expected && row.indices.size() == 2 &&
+                  row.indices[0] == static_cast<uint32_t>(expected % 1000) && row.values[0] == 1.0f &&
+                  row.values[1] == expected * 0.5f;
+      ++expected;
+    }).ok());
+    EXPECT_TRUE(all_equal);
+    EXPECT_EQ(expected, 300000);
+  }
+}
+
+TEST(FeatureCache, ShuffleIsAPermutationFixedBySeed) {
+  auto cache = MakeCache(0, 300000);
+  std::vector<float> first, second, other;
+  ASSERT_TRUE(cache->Scan(true, 5, [&](const CachedRow& r) { first.push_back(r.label); }).ok());
+  ASSERT_TRUE(cache->Scan(true, 5, [&](const CachedRow& r) { second.push_back(r.label); }).ok());
+  ASSERT_TRUE(cache->Scan(true, 6, [&](const CachedRow& r) { other.push_back(r.label); }).ok());
+  EXPECT_EQ(first, second);
+  EXPECT_NE(first, other);
+  std::set<float> distinct(first.begin(), first.end());
+  EXPECT_EQ(distinct.size(), 300000u);
+  EXPECT_NE(first[0], 0.0f);
+}
+
+/// Rows from a known logistic model over 20 one-hot features plus one raw numeric feature of large scale.
+std::unique_ptr<FeatureCache> LogisticData(int rows, uint64_t seed, std::vector<float>* truth) {
+  auto cache = *FeatureCache::Make("", size_t{1} << 30);
+  std::mt19937_64 rng(seed);
+  truth->resize(21);
+  for (int i = 0; i < 20; ++i) (*truth)[i] = (i % 5) - 2.0f;
+  (*truth)[20] = 0.002f;  // feature of scale ~1000
+  std::uniform_int_distribution<int> pick(0, 19);
+  std::normal_distribution<float> big(0, 1000);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int r = 0; r < rows; ++r) {
+    uint32_t a = pick(rng);
+    float v = big(rng);
+    double s = (*truth)[a] + (*truth)[20] * v;
+    float y = u(rng) < 1 / (1 + std::exp(-s)) ? 1.0f : 0.0f;
+    std::vector<uint32_t> idx = {a, 20};
+    std::vector<float> val = {1.0f, v};
+    (void)cache->Append(y, idx, val);
+  }
+  (void)cache->Finish();
+  return cache;
+}
+
+TEST(TrainSgd, RecoversALogisticModelDeterministically) {
+  std::vector<float> truth;
+  auto cache = LogisticData(50000, 3, &truth);
+  std::vector<float> scale(21, 1.0f);
+  scale[20] = 1.0f / 1000;
+  SgdOptions options;
+  options.parameters.shuffle = ShuffleType::kAuto;
+  auto a = TrainSgd(*cache, 21, scale, options);
+  auto b = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->weights, b->weights);
+  EXPECT_GE(a->passes, 2);
+  for (int i = 0; i < 20; ++i) EXPECT_NEAR(a->weights[i] + a->bias[0], truth[i], 0.35) << i;
+  EXPECT_NEAR(a->weights[20] * scale[20], truth[20], 0.0005);
+}
+
+TEST(TrainSgd, L1MakesWeightsSparseAndHugeL2ZeroesThem) {
+  std::vector<float> truth;
+  auto cache = LogisticData(20000, 4, &truth);
+  std::vector<float> scale(21, 1.0f);
+  SgdOptions options;
+  options.parameters.l1 = 0.01;
+  auto sparse = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(sparse.ok());
+  int zeros = 0;
+  for (float w : sparse->weights) zeros += w == 0;
+  EXPECT_GT(zeros, 3);
+  options.parameters.l1 = 0;
+  options.parameters.l2 = 1e6;
+  auto flat = TrainSgd(*cache, 21, scale, options);
+  for (float w : flat->weights) EXPECT_NEAR(w, 0, 1e-2);
+}
+
+TEST(TrainSgd, MulticlassAndRegressionLearn) {
+  auto cache = *FeatureCache::Make("", size_t{1} << 30);
+  for (int r = 0; r < 3000; ++r) {
+    uint32_t cls = r % 3;
+    std::vector<uint32_t> idx = {cls};
+    std::vector<float> val = {1.0f};
+    (void)cache->Append(static_cast<float>(cls), idx, val);
+  }
+  (void)cache->Finish();
+  SgdOptions options;
+  options.type = ModelType::kMulticlass;
+  options.classes = 3;
+  auto m = TrainSgd(*cache, 3, std::vector<float>(3, 1.0f), options);
+  ASSERT_TRUE(m.ok());
+  for (int c = 0; c < 3; ++c)
+    for (int k = 0; k < 3; ++k)
+      if (k != c) EXPECT_GT(m->weights[c * 3 + c], m->weights[c * 3 + k]);
+
+  auto reg = *FeatureCache::Make("", size_t{1} << 30);
+  for (int r = 0; r < 5000; ++r) {
+    float x = static_cast<float>(r % 10);
+    std::vector<uint32_t> idx = {0};
+    std::vector<float> val = {x};
+    (void)reg->Append(100 + 3 * x, idx, val);
+  }
+  (void)reg->Finish();
+  SgdOptions ro;
+  ro.type = ModelType::kRegression;
+  ro.target_mean = 113.5;
+  ro.target_std = 8.6;
+  ro.parameters.max_passes = 50;
+  std::vector<float> scale = {1.0f / 5.3f};
+  auto r = TrainSgd(*reg, 1, scale, ro);
+  ASSERT_TRUE(r.ok());
+  Model model;
+  AssembleWeights(*r, std::vector<uint64_t>{42}, scale, ro, 1 << 20, &model);
+  ASSERT_EQ(model.keys.size(), 1u);
+  EXPECT_NEAR(model.weights[0], 3.0, 0.1);
+  EXPECT_NEAR(model.bias[0], 100.0, 0.6);
+}
+
+Model SmallModel() {
+  Model m;
+  m.type = ModelType::kMulticlass;
+  m.classes = {"a", "b"};
+  m.schema_json = "{}";
+  m.recipe_json = "{\"outputs\":[\"x\"]}";
+  m.fit_json = "{\"nodes\":[]}";
+  m.training_parameters_json = "{}";
+  m.summary.class_counts = {3, 4};
+  m.keys = {1, 5, 9};
+  m.weights = {0.5f, -0.5f, 1, 2, 3, 4};
+  m.bias = {0.25f, -0.25f};
+  m.score_threshold = 0.77;
+  m.BuildIndex();
+  return m;
+}
+
+TEST(ModelFile, RoundTrips) {
+  Model m = SmallModel();
+  std::string bytes = m.Serialize();
+  EXPECT_EQ(bytes.size(), m.SerializedSize());
+  EXPECT_EQ(bytes.size() % 8, 0u);
+  auto back = Model::Parse(bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ((*back)->keys, m.keys);
+  EXPECT_EQ((*back)->weights, m.weights);
+  EXPECT_EQ((*back)->bias, m.bias);
+  EXPECT_EQ((*back)->classes, m.classes);
+  EXPECT_EQ((*back)->summary.class_counts, m.summary.class_counts);
+  EXPECT_DOUBLE_EQ((*back)->score_threshold, 0.77);
+  EXPECT_EQ((*back)->Find(9), 2);
+  EXPECT_EQ((*back)->Find(2), -1);
+}
+
+TEST(ModelFile, RefusesForeignTruncatedCorruptAndFutureFiles) {
+  std::string bytes = SmallModel().Serialize();
+  EXPECT_THAT(std::string(Model::Parse("hello").status().message()), HasSubstr("not an openaml model"));
+  EXPECT_THAT(std::string(Model::Parse(std::string(4096, '\0')).status().message()), HasSubstr("not an openaml model"));
+  EXPECT_THAT(std::string(Model::Parse(bytes.substr(0, bytes.size() - 9)).status().message()), HasSubstr("truncated"));
+  for (size_t at : {size_t{70}, bytes.size() / 2, bytes.size() - 1}) {
+    std::string corrupt = bytes;
+    corrupt[at] ^= 0x40;
+    auto r = Model::Parse(corrupt);
+    ASSERT_FALSE(r.ok()) << at;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr("checksum"));
+  }
+  std::string future = bytes;
+  future[8] = 2;
+  EXPECT_THAT(std::string(Model::Parse(future).status().message()), HasSubstr("version 2 is not supported"));
+  EXPECT_EQ(Model::Load("/nonexistent/model").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(AssembleWeights, TrimsLeastUsefulFeaturesToFitTheSize) {
+  SgdResult trained;
+  size_t n = 20000;
+  for (size_t i = 0; i < n; ++i) trained.weights.push_back(i % 10 == 0 ? 0.0f : static_cast<float>(i));
+  trained.bias = {0};
+  std::vector<uint64_t> keys(n);
+  for (size_t i = 0; i < n; ++i) keys[i] = n - i;
+  std::vector<float> scale(n, 1.0f);
+  Model model;
+  model.schema_json = model.recipe_json = model.fit_json = model.training_parameters_json = "{}";
+  uint64_t dropped = AssembleWeights(trained, keys, scale, SgdOptions(), 100000, &model);
+  EXPECT_LE(model.SerializedSize(), 100000u);
+  EXPECT_EQ(dropped, 18000 - model.keys.size());
+  EXPECT_TRUE(std::is_sorted(model.keys.begin(), model.keys.end()));
+  for (float w : model.weights) EXPECT_GT(w, 8000);  // the largest weights were kept
+  Model roomy;
+  roomy.schema_json = roomy.recipe_json = roomy.fit_json = roomy.training_parameters_json = "{}";
+  EXPECT_EQ(AssembleWeights(trained, keys, scale, SgdOptions(), 1 << 30, &roomy), 0u);
+  EXPECT_EQ(roomy.keys.size(), 18000u);  // zero weights never stored
+}
+
+}  // namespace
+}  // namespace openaml::learn

@@ -1,0 +1,56 @@
+// The SGD learner (spec §8.2): online updates one example at a time over passes of the feature cache, with
+// FTRL-Proximal per-coordinate adaptive steps (AdaGrad-style learning rates, so nothing needs tuning) and
+// L1 (exact truncation, sparse weights) or L2 regularisation. Losses: logistic (BINARY), multinomial
+// logistic (MULTICLASS), squared (REGRESSION, on the standardised target).
+//
+// Steps of TrainSgd:
+//   1. for each pass, scan the cache (shuffled once by seed when asked: the same order on every pass);
+//   2. per row: score, progressive loss, gradient, per-coordinate update of weights and bias;
+//   3. stop after max_passes, or early when the pass loss improved by less than `tolerance` (relative).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "openaml/common/status.h"
+#include "openaml/learn/feature_cache.h"
+#include "openaml/learn/model.h"
+#include "openaml/learn/parameters.h"
+
+namespace openaml::learn {
+
+struct SgdOptions {
+  ModelType type = ModelType::kBinary;
+  size_t classes = 2;              // MULTICLASS: number of classes (labels 0..classes-1 in the cache)
+  TrainingParameters parameters;
+  double alpha = 0.1;              // FTRL base learning rate (per-coordinate adaptive)
+  double beta = 1.0;
+  double tolerance = 1e-3;         // early stop when the pass loss improves less than this, relatively
+  double target_mean = 0, target_std = 1;  // REGRESSION: the cache holds raw targets; trained standardised
+  /// Called after each pass with (pass number from 1, mean progressive loss). May be empty.
+  std::function<void(int, double)> on_pass;
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
+struct SgdResult {
+  std::vector<float> weights;  // features * width, on the scaled features
+  std::vector<float> bias;     // width (REGRESSION: standardised units)
+  int passes = 0;
+  double last_loss = 0;
+};
+
+/// Train on every row of `cache` whose feature indexes are < feature_count; feature k's values are multiplied
+/// by `scale[k]` (per-feature scaling so raw numbers of any magnitude train well).
+Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<const float> scale,
+                           const SgdOptions& options);
+
+/// Fill `model`'s keys, weights and bias from trained dense weights: undo the feature scaling and the target
+/// standardisation, drop zero weights, and if the model would exceed `max_size_bytes` drop the features of
+/// smallest weight magnitude until it fits. Returns the number of non-zero features dropped.
+uint64_t AssembleWeights(const SgdResult& trained, std::span<const uint64_t> keys, std::span<const float> scale,
+                         const SgdOptions& options, uint64_t max_size_bytes, Model* model);
+
+}  // namespace openaml::learn
