@@ -78,8 +78,10 @@ class LocalObjectStore final : public ObjectStore {
 
   const std::string& root() const { return root_; }
 
- private:
+  /// Opaque state, defined in the .cc (named here so that the writers defined there can hold it).
   struct Impl;
+
+ private:
   LocalObjectStore(std::string root, const LocalObjectStoreOptions& options);
 
   std::string root_;

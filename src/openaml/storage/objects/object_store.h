@@ -54,6 +54,8 @@ struct PutOptions {
 struct ByteRange {
   uint64_t first = 0;
   std::optional<uint64_t> last;
+  /// HTTP's suffix form "bytes=-N": the last N bytes (first and last are then ignored).
+  std::optional<uint64_t> suffix_length;
 };
 
 /// An object being written: bytes stream to a temporary file; Commit() makes the object visible atomically and
