@@ -16,6 +16,8 @@ export interface EvaluationDetail {
   records?: number;
   invalidRecords?: number;
   histograms?: ScoreHistograms;
+  /** Exact counts at thresholds 0, 0.01, …, 1 (BINARY). */
+  curve?: { threshold: number; tp: number; fp: number; tn: number; fn: number }[];
   classes?: string[];
   confusion?: number[][];
   classF1?: number[];
@@ -53,6 +55,10 @@ function evenEdges(count: number, lo = 0, hi = 1): number[] {
 }
 
 function scoreHistograms(root: unknown): ScoreHistograms | undefined {
+  // openaml's layout (eval/evaluator.cc): positiveScoreHistogram / negativeScoreHistogram over [0,1].
+  const pos = numbers(pick(root, 'positiveScoreHistogram'));
+  const neg = numbers(pick(root, 'negativeScoreHistogram'));
+  if (pos && neg && pos.length === neg.length && pos.length > 0) return { edges: evenEdges(pos.length), positive: pos, negative: neg };
   const container = pick(root, 'scoreHistograms', 'histograms', 'scoreHistogram', 'histogram', 'binary') ?? root;
   const bins = pick(container, 'bins');
   if (Array.isArray(bins) && bins.length > 0) {
@@ -79,22 +85,42 @@ function alerts(root: unknown): Alert[] {
         raised: pick(a, 'raised', 'triggered', 'fired', 'active') !== false });
 }
 
-/** Normalise an evaluation detail document. */
+function curve(root: unknown): EvaluationDetail['curve'] {
+  const raw = pick(root, 'thresholdCurve', 'curve');
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  return (raw as Json[]).map((p) => ({
+    threshold: num(p, 'threshold') ?? 0,
+    tp: num(p, 'truePositives', 'tp') ?? 0, fp: num(p, 'falsePositives', 'fp') ?? 0,
+    tn: num(p, 'trueNegatives', 'tn') ?? 0, fn: num(p, 'falseNegatives', 'fn') ?? 0,
+  }));
+}
+
+/**
+ * Normalise an evaluation detail: the GetEvaluationDetail answer ({EvaluationId, Detail: "<JSON string>"}),
+ * the Detail document itself, or an already parsed object.
+ */
 export function normalizeEvaluationDetail(raw: unknown): EvaluationDetail {
-  const root = (pick(raw, 'detail', 'evaluationDetail', 'EvaluationDetail') ?? raw) as Json;
+  let root = (pick(raw, 'detail', 'evaluationDetail', 'EvaluationDetail') ?? raw) as Json | string;
+  if (typeof root === 'string') root = JSON.parse(root) as Json;
   const confusionRoot = pick(root, 'confusionMatrix', 'confusion') ?? root;
   const confusion = pick(confusionRoot, 'matrix', 'counts', 'cells') ?? (Array.isArray(confusionRoot) ? confusionRoot : undefined);
   const residualRoot = pick(root, 'residualHistogram', 'residuals');
-  const residualCounts = numbers(pick(residualRoot, 'counts', 'values'));
-  const residualEdges = numbers(pick(residualRoot, 'edges', 'binEdges'));
+  let residualCounts = Array.isArray(residualRoot) ? numbers(residualRoot) : numbers(pick(residualRoot, 'counts', 'values'));
+  let residualEdges = numbers(pick(residualRoot, 'edges', 'binEdges'));
+  const residualRange = numbers(pick(root, 'residualHistogramRange'));
+  if (residualCounts && !residualEdges && residualRange?.length === 2) {
+    residualEdges = evenEdges(residualCounts.length, residualRange[0], residualRange[1]);
+  }
+  if (residualCounts && residualCounts.length === 0) residualCounts = undefined;
   return {
     modelType: pick(root, 'modelType', 'MLModelType') as string | undefined,
     metric: num(root, 'metric', 'auc', 'binaryAuc', 'rmse', 'macroF1', 'multiclassAvgFScore', 'value'),
-    baseline: num(root, 'baseline', 'baselineAuc', 'baselineRmse', 'baselineF1', 'baselineMetric'),
+    baseline: num(root, 'baseline', 'baselineAuc', 'baselineRmse', 'baselineMacroF1', 'baselineF1', 'baselineMetric'),
     records: num(root, 'records', 'recordCount', 'evaluatedRecords'),
     invalidRecords: num(root, 'invalidRecords', 'invalidRecordCount'),
     histograms: scoreHistograms(root),
-    classes: (pick(confusionRoot, 'classes', 'labels') as string[] | undefined)?.map(String),
+    curve: curve(root),
+    classes: ((pick(confusionRoot, 'classes', 'labels') ?? pick(root, 'classes', 'labels')) as string[] | undefined)?.map(String),
     confusion: Array.isArray(confusion) ? (confusion as unknown[][]).map((row) => row.map(Number)) : undefined,
     classF1: numbers(pick(root, 'classF1', 'f1', 'perClassF1') ?? pick(confusionRoot, 'f1', 'classF1', 'perClassF1')),
     residuals: residualCounts && residualEdges && residualEdges.length === residualCounts.length + 1

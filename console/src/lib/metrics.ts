@@ -58,29 +58,72 @@ export function metricsAt(h: ScoreHistograms, threshold: number): ThresholdMetri
 }
 
 /**
- * Find the threshold (a bin edge) whose metric value is closest to `target`; on ties the higher threshold
- * wins (fewer false positives). Drives the advanced-metric sliders.
+ * Where the page reads metrics from: the evaluation's exact threshold curve (counts at thresholds 0, 0.01, …,
+ * 1 computed by the server from every score) when present, else the score histograms (bin precision).
  */
-export function thresholdForTarget(h: ScoreHistograms, metric: TargetMetric, target: number): number {
-  let best = h.edges[0];
+export interface MetricSource {
+  /** Thresholds at which metrics are known, ascending. */
+  thresholds: number[];
+  /** Metrics at the known threshold nearest to `threshold`. */
+  at(threshold: number): ThresholdMetrics;
+}
+
+function nearest(values: number[], x: number): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i] - x) < Math.abs(values[best] - x)) best = i;
+  return best;
+}
+
+/** A metric source over score histograms: thresholds are the bin edges. */
+export function histogramSource(h: ScoreHistograms): MetricSource {
+  const thresholds = h.edges.slice(0, -1).concat([h.edges[h.edges.length - 1]]);
+  return { thresholds, at: (t) => metricsAt(h, thresholds[nearest(thresholds, t)]) };
+}
+
+/** A metric source over an exact threshold curve (the server's counts; ratios recomputed here). */
+export function curveSource(curve: { threshold: number; tp: number; fp: number; tn: number; fn: number }[]): MetricSource {
+  const points = [...curve].sort((a, b) => a.threshold - b.threshold);
+  const thresholds = points.map((p) => p.threshold);
+  return {
+    thresholds,
+    at: (t) => {
+      const p = points[nearest(thresholds, t)];
+      const { tp, fp, tn, fn } = p;
+      const total = tp + fp + tn + fn;
+      return {
+        threshold: p.threshold, tp, fp, tn, fn,
+        accuracy: total > 0 ? (tp + tn) / total : NaN,
+        precision: tp + fp > 0 ? tp / (tp + fp) : 1,
+        recall: tp + fn > 0 ? tp / (tp + fn) : NaN,
+        falsePositiveRate: fp + tn > 0 ? fp / (fp + tn) : NaN,
+        predictedPositive: total > 0 ? (tp + fp) / total : NaN,
+      };
+    },
+  };
+}
+
+/**
+ * Find the known threshold whose metric value is closest to `target`; on ties the higher threshold wins
+ * (fewer false positives). Drives the advanced-metric sliders.
+ */
+export function thresholdForTarget(source: MetricSource, metric: TargetMetric, target: number): number {
+  let best = source.thresholds[0];
   let bestDistance = Infinity;
-  for (const edge of h.edges.slice(0, -1)) {
-    const value = metricsAt(h, edge)[metric];
+  for (const t of source.thresholds) {
+    const value = source.at(t)[metric];
     if (Number.isNaN(value)) continue;
     const distance = Math.abs(value - target);
     if (distance <= bestDistance + kEpsilon) {
-      best = edge;
+      best = t;
       bestDistance = distance;
     }
   }
   return best;
 }
 
-/** Snap a threshold to the nearest bin edge. */
-export function snapToEdge(h: ScoreHistograms, threshold: number): number {
-  let best = h.edges[0];
-  for (const edge of h.edges) if (Math.abs(edge - threshold) < Math.abs(best - threshold)) best = edge;
-  return best;
+/** Snap a threshold to the nearest known threshold. */
+export function snap(source: MetricSource, threshold: number): number {
+  return source.thresholds[nearest(source.thresholds, threshold)];
 }
 
 /** Build histograms with `bins` equal bins over [0,1] from raw (score, actual) pairs. */

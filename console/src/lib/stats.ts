@@ -10,6 +10,8 @@ export interface Histogram {
 export interface AttributeStats {
   name: string;
   type: string;
+  /** input, target, rowId or excluded. */
+  role?: string;
   missing?: number;
   invalid?: number;
   min?: number;
@@ -17,7 +19,9 @@ export interface AttributeStats {
   mean?: number;
   median?: number;
   correlation?: number;
+  /** Share of valid values that are 1, in [0,1]. */
   percentTrue?: number;
+  leastFrequent?: string;
   uniqueValues?: number;
   histogram?: Histogram;
   topValues?: { value: string; count: number }[];
@@ -86,7 +90,12 @@ function histogram(v: unknown): Histogram | undefined {
     };
   }
   const counts = pick(v, 'counts', 'values', 'Counts');
-  const edges = pick(v, 'edges', 'binEdges', 'boundaries');
+  let edges = pick(v, 'edges', 'binEdges', 'boundaries');
+  const lo = num(v, 'min'), hi = num(v, 'max');
+  if (!edges && Array.isArray(counts) && lo !== undefined && hi !== undefined) {
+    // openaml's layout: equal-width bins over [min, max].
+    edges = Array.from({ length: counts.length + 1 }, (_, i) => lo + ((hi - lo) * i) / counts.length);
+  }
   if (Array.isArray(counts)) {
     const labels = Array.isArray(edges) && edges.length === counts.length + 1
       ? counts.map((_, i) => `${fmtEdge(Number(edges[i]))}–${fmtEdge(Number(edges[i + 1]))}`)
@@ -105,18 +114,38 @@ function valueCounts(v: unknown): { value: string; count: number }[] | undefined
   return undefined;
 }
 
-/** Normalise a statistics document; throws when it has no attribute list. */
+/**
+ * Normalise a statistics document (src/openaml/stats: dataSummary, targetDistribution, attributes with
+ * numeric/binary/categorical/text sub-objects), given as the GetDataSourceStatistics answer
+ * ({DataSourceId, Statistics: "<JSON string>"}), the document, or its parsed form. Throws without attributes.
+ */
 export function normalizeStats(raw: unknown): DataSourceStats {
-  const root = (pick(raw, 'statistics', 'Statistics') ?? raw) as Json;
+  let root = (pick(raw, 'statistics', 'Statistics') ?? raw) as Json | string;
+  if (typeof root === 'string') root = JSON.parse(root) as Json;
+  const summary = (pick(root, 'dataSummary', 'summary') ?? root) as Json;
   const attributesRaw = pick(root, 'attributes', 'Attributes');
   let list: Json[];
   if (Array.isArray(attributesRaw)) list = attributesRaw as Json[];
   else if (attributesRaw && typeof attributesRaw === 'object') {
     list = Object.entries(attributesRaw as Json).map(([name, v]) => ({ name, ...(v as Json) }));
   } else throw new Error('statistics without attributes');
-  const attributes = list.map((a): AttributeStats => ({
+  const attributes = list.map((outer): AttributeStats => {
+    // Type-specific members sit in a sub-object (numeric, binary, categorical, text): read them flat.
+    const a: Json = { ...outer };
+    for (const key of ['numeric', 'binary', 'categorical', 'text']) {
+      const sub = pick(outer, key);
+      if (sub && typeof sub === 'object') Object.assign(a, sub);
+    }
+    const trueCount = num(a, 'trueCount'), falseCount = num(a, 'falseCount');
+    const binaryDistribution = trueCount !== undefined && falseCount !== undefined
+      ? [{ value: '0', count: falseCount }, { value: '1', count: trueCount }] : undefined;
+    const top = valueCounts(pick(a, 'topValues', 'top', 'mostFrequent', 'valueCounts'));
+    const other = num(a, 'otherCount');
+    const percentTrue = num(a, 'percentTrue', 'trueRatio', 'shareTrue');
+    return {
     name: String(pick(a, 'name', 'attributeName') ?? ''),
     type: String(pick(a, 'type', 'attributeType') ?? ''),
+    role: pick(a, 'role') as string | undefined,
     missing: num(a, 'missing', 'missingCount'),
     invalid: num(a, 'invalid', 'invalidCount'),
     min: num(a, 'min', 'minimum'),
@@ -124,10 +153,12 @@ export function normalizeStats(raw: unknown): DataSourceStats {
     mean: num(a, 'mean', 'average'),
     median: num(a, 'median'),
     correlation: num(a, 'correlationToTarget', 'targetCorrelation', 'correlation', 'mutualInformation'),
-    percentTrue: num(a, 'percentTrue', 'trueRatio', 'shareTrue'),
+    percentTrue: percentTrue !== undefined ? percentTrue / 100 : undefined,
+    leastFrequent: valueCounts(pick(a, 'leastFrequentValues'))?.[0]?.value,
     uniqueValues: num(a, 'uniqueValues', 'uniqueCount', 'distinct', 'distinctValues', 'cardinality'),
-    histogram: histogram(pick(a, 'histogram', 'distribution', 'bins')),
-    topValues: valueCounts(pick(a, 'topValues', 'top', 'mostFrequent', 'valueCounts')),
+    histogram: histogram(pick(a, 'histogram', 'distribution', 'bins')) ??
+      (binaryDistribution ? { labels: binaryDistribution.map((v) => v.value), counts: binaryDistribution.map((v) => v.count) } : undefined),
+    topValues: top && other ? [...top, { value: 'other', count: other }] : top,
     totalWords: num(a, 'totalWords', 'wordCount'),
     uniqueWords: num(a, 'uniqueWords'),
     wordsPerRecord: range(a, 'wordsPerRecord'),
@@ -137,11 +168,12 @@ export function normalizeStats(raw: unknown): DataSourceStats {
       prominence: num(t, 'prominence', 'score'),
       records: num(t, 'records', 'count', 'recordCount'),
     })),
-  }));
+    };
+  });
   return {
-    records: num(root, 'records', 'recordCount', 'recordsProcessed', 'totalRecords'),
-    invalidRecords: num(root, 'invalidRecords', 'badRecords', 'invalidRecordCount'),
-    target: pick(root, 'target', 'targetAttributeName') as string | undefined,
+    records: num(summary, 'records', 'recordCount', 'recordsProcessed', 'totalRecords'),
+    invalidRecords: num(summary, 'invalidRecords', 'badRecords', 'invalidRecordCount'),
+    target: pick(summary, 'target', 'targetAttributeName') as string | undefined,
     targetDistribution: valueCounts(pick(root, 'targetDistribution')),
     attributes,
   };

@@ -95,7 +95,7 @@ function drawInsights(section: HTMLElement, stats: DataSourceStats, schema: Data
   const types = ['NUMERIC', 'BINARY', 'CATEGORICAL', 'TEXT'];
   const typeOf = (a: AttributeStats) =>
     a.type || schema?.attributes.find((s) => s.attributeName === a.name)?.attributeType || '';
-  const inputs = stats.attributes.filter((a) => a.name !== target);
+  const inputs = stats.attributes.filter((a) => a.name !== target && (!a.role || a.role === 'input'));
   const ranked = inputs.filter((a) => a.correlation !== undefined).sort((a, b) => b.correlation! - a.correlation!);
   const corrChart = h('div', { class: 'chart', style: { height: `${Math.max(200, ranked.length * 22 + 40)}px` } });
   const targetStats = stats.attributes.find((a) => a.name === target);
@@ -110,7 +110,8 @@ function drawInsights(section: HTMLElement, stats: DataSourceStats, schema: Data
       h('h3', null, `${type} attributes (${attributes.length})`),
       h('div', { class: 'attr-grid' }, attributes.map((a) => {
         const chart = h('div', { class: 'chart small' });
-        const dist = a.histogram ?? (a.topValues ? { labels: a.topValues.map((v) => v.value), counts: a.topValues.map((v) => v.count) } : undefined);
+        // Numeric: the histogram; categorical: the top 10 values and "other"; binary: 0/1 counts.
+        const dist = a.topValues ? { labels: a.topValues.map((v) => v.value), counts: a.topValues.map((v) => v.count) } : a.histogram;
         if (dist && dist.counts.length > 0) {
           charts.push(() => barChart(chart, `Distribution of ${a.name}`, dist.labels, dist.counts,
             { color: type === 'NUMERIC' ? '#3b73b9' : '#6a9c3a', valueName: 'records' }));
@@ -124,10 +125,10 @@ function drawInsights(section: HTMLElement, stats: DataSourceStats, schema: Data
             statRow('Median', a.median !== undefined ? formatNumber(a.median) : undefined),
             statRow('Mean', a.mean !== undefined ? formatNumber(a.mean) : undefined),
             statRow('Max', a.max !== undefined ? formatNumber(a.max) : undefined),
-            statRow('Percent true', a.percentTrue !== undefined ? formatPercent(a.percentTrue > 1 ? a.percentTrue / 100 : a.percentTrue) : undefined),
+            statRow('Percent true', a.percentTrue !== undefined ? formatPercent(a.percentTrue) : undefined),
             statRow('Unique values', a.uniqueValues),
             statRow('Most frequent', a.topValues?.[0]?.value),
-            statRow('Least frequent (of top)', a.topValues && a.topValues.length > 1 ? a.topValues[a.topValues.length - 1].value : undefined),
+            statRow('Least frequent', a.leastFrequent),
             statRow('Total words', a.totalWords), statRow('Unique words', a.uniqueWords),
             statRow('Words per record', a.wordsPerRecord ? `${a.wordsPerRecord[0]}–${a.wordsPerRecord[1]}` : undefined),
             statRow('Word length', a.wordLength ? `${a.wordLength[0]}–${a.wordLength[1]}` : undefined)),

@@ -9,7 +9,7 @@ import { h, field, notice, replace, statusBadge } from '../lib/dom';
 import { normalizeEvaluationDetail, type EvaluationDetail } from '../lib/evaluation';
 import { formatNumber, formatPercent, formatTime } from '../lib/format';
 import {
-  aucQuality, metricsAt, snapToEdge, thresholdForTarget, type ScoreHistograms, type TargetMetric,
+  aucQuality, curveSource, histogramSource, snap, thresholdForTarget, type ScoreHistograms, type TargetMetric,
 } from '../lib/metrics';
 import type { PageContext } from '../main';
 
@@ -100,17 +100,20 @@ function drawEvaluation(body: HTMLElement, metricKey: string, metric: number, mo
         h('strong', null, a.raised ? '⚠ ' : '✓ ', a.name), a.message ? ` — ${a.message}` : '')))) : null,
     detailError ? notice('warn', detailError) : null);
   if (!detail) return;
-  if (type === 'BINARY' && detail.histograms && model) drawBinary(body, detail.histograms, model);
+  if (type === 'BINARY' && detail.histograms && model) drawBinary(body, detail, detail.histograms, model);
   else if (type === 'MULTICLASS' && detail.confusion && detail.classes) drawConfusion(body, detail);
   else if (type === 'REGRESSION' && detail.residuals) drawResiduals(body, detail.residuals, metric, baseline);
 }
 
-function drawBinary(body: HTMLElement, histograms: ScoreHistograms, model: ml.MLModel): void {
+function drawBinary(body: HTMLElement, detail: EvaluationDetail, histograms: ScoreHistograms, model: ml.MLModel): void {
   const binWidth = histograms.edges[1] - histograms.edges[0];
   const centers = histograms.positive.map((_, i) => (histograms.edges[i] + histograms.edges[i + 1]) / 2);
-  let threshold = snapToEdge(histograms, model.ScoreThreshold ?? 0.5);
+  // Exact counts at 0.01 steps when the server gives its threshold curve; else bin precision.
+  const source = detail.curve ? curveSource(detail.curve) : histogramSource(histograms);
+  const step = source.thresholds.length > 1 ? source.thresholds[1] - source.thresholds[0] : binWidth;
+  let threshold = snap(source, model.ScoreThreshold ?? 0.5);
   const chartBox = h('div', { class: 'chart tall', 'data-testid': 'score-chart' });
-  const slider = h('input', { type: 'range', min: '0', max: '1', step: String(binWidth), value: String(threshold),
+  const slider = h('input', { type: 'range', min: '0', max: '1', step: String(Number(step.toFixed(6))), value: String(threshold),
                               name: 'threshold', 'aria-label': 'Score threshold' });
   const thresholdText = h('output', { class: 'threshold-value', 'data-testid': 'threshold-value' });
   const metricsBox = h('div', { class: 'metrics-grid', 'aria-live': 'polite' });
@@ -127,7 +130,7 @@ function drawBinary(body: HTMLElement, histograms: ScoreHistograms, model: ml.ML
   body.appendChild(h('section', { 'aria-labelledby': 'threshold-title' },
       h('h2', { id: 'threshold-title' }, 'Score distribution and threshold'),
       h('p', { class: 'hint' }, 'Records with a score at or above the threshold are predicted "1". Drag the line on the chart, ' +
-        'or use the slider (arrow keys move it one bin).'),
+        'or use the slider (arrow keys move it by ' + Number(step.toFixed(4)) + ').'),
       chartBox,
       h('div', { class: 'threshold-row' }, field('Score threshold', slider), thresholdText),
       metricsBox,
@@ -165,8 +168,8 @@ function drawBinary(body: HTMLElement, histograms: ScoreHistograms, model: ml.ML
   window.addEventListener('resize', sizeBars);
 
   const update = (value: number, fromTarget?: TargetMetric) => {
-    threshold = Math.min(1, Math.max(0, snapToEdge(histograms, value)));
-    const m = metricsAt(histograms, threshold);
+    threshold = Math.min(1, Math.max(0, snap(source, value)));
+    const m = source.at(threshold);
     slider.value = String(threshold);
     thresholdText.value = threshold.toFixed(2);
     chart.setOption({ series: [{}, {}, { markLine: { data: [{ xAxis: threshold }] } }] });
@@ -190,7 +193,7 @@ function drawBinary(body: HTMLElement, histograms: ScoreHistograms, model: ml.ML
   };
   slider.addEventListener('input', () => update(Number(slider.value)));
   for (const [key, [input]] of targetSliders) {
-    input.addEventListener('input', () => update(thresholdForTarget(histograms, key, Number(input.value)), key));
+    input.addEventListener('input', () => update(thresholdForTarget(source, key, Number(input.value)), key));
   }
   // Drag the threshold line: any press inside the plot moves it, and it follows the pointer while pressed.
   let dragging = false;
