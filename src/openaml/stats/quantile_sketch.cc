@@ -1,0 +1,183 @@
+#include "openaml/stats/quantile_sketch.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace openaml {
+namespace {
+
+// The bit pattern of a signalling NaN never produced by parsing: marks a free slot.
+constexpr uint64_t kEmptySlot = 0x7FF4000000000001ULL;
+
+inline uint64_t Bits(double v) {
+  if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
+  return std::bit_cast<uint64_t>(v);
+}
+
+inline uint64_t Mix(uint64_t x) {
+  // splitmix64 finaliser: spreads nearby doubles over the table.
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+QuantileSketch::QuantileSketch(size_t max_exact_values, size_t k)
+    : max_exact_values_(max_exact_values), k_(std::max<size_t>(k, 8)) {
+  keys_.assign(64, kEmptySlot);
+  counts_.assign(64, 0);
+}
+
+void QuantileSketch::AddWeighted(double value, uint64_t count) {
+  if (count == 0) return;
+  count_ += count;
+  if (exact_) {
+    const uint64_t key = Bits(value);
+    size_t mask = keys_.size() - 1;
+    size_t slot = Mix(key) & mask;
+    while (true) {
+      if (keys_[slot] == key) {
+        counts_[slot] += count;
+        return;
+      }
+      if (keys_[slot] == kEmptySlot) break;
+      slot = (slot + 1) & mask;
+    }
+    keys_[slot] = key;
+    counts_[slot] = count;
+    ++distinct_;
+    if (distinct_ > max_exact_values_) {
+      SwitchToCompacting();
+    } else if (distinct_ * 2 > keys_.size()) {
+      // Grow at half load.
+      std::vector<uint64_t> old_keys(keys_.size() * 2, kEmptySlot);
+      std::vector<uint64_t> old_counts(keys_.size() * 2, 0);
+      old_keys.swap(keys_);
+      old_counts.swap(counts_);
+      mask = keys_.size() - 1;
+      for (size_t i = 0; i < old_keys.size(); ++i) {
+        if (old_keys[i] == kEmptySlot) continue;
+        size_t s = Mix(old_keys[i]) & mask;
+        while (keys_[s] != kEmptySlot) s = (s + 1) & mask;
+        keys_[s] = old_keys[i];
+        counts_[s] = old_counts[i];
+      }
+    }
+    return;
+  }
+  // Weight `count` as a sum of powers of two: one value per set bit, at that level.
+  for (size_t level = 0; count != 0; ++level, count >>= 1) {
+    if (count & 1) AddToLevel(value, level);
+  }
+}
+
+void QuantileSketch::SwitchToCompacting() {
+  exact_ = false;
+  std::vector<uint64_t> keys;
+  std::vector<uint64_t> counts;
+  keys.swap(keys_);
+  counts.swap(counts_);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == kEmptySlot) continue;
+    const double value = std::bit_cast<double>(keys[i]);
+    uint64_t c = counts[i];
+    for (size_t level = 0; c != 0; ++level, c >>= 1) {
+      if (c & 1) AddToLevel(value, level);
+    }
+  }
+  distinct_ = 0;
+}
+
+void QuantileSketch::AddToLevel(double value, size_t level) {
+  if (levels_.size() <= level) {
+    levels_.resize(level + 1);
+    offsets_.resize(level + 1, false);
+  }
+  levels_[level].push_back(value);
+  if (levels_[level].size() >= 2 * k_) Compact(level);
+}
+
+void QuantileSketch::Compact(size_t level) {
+  std::vector<double> values;
+  values.swap(levels_[level]);
+  std::sort(values.begin(), values.end());
+  // Alternate which half survives so that errors of successive compactions tend to cancel.
+  const size_t offset = offsets_[level] ? 1 : 0;
+  offsets_[level] = !offsets_[level];
+  error_ += uint64_t{1} << level;
+  levels_[level].reserve(2 * k_);
+  std::vector<double> promoted;
+  promoted.reserve(values.size() / 2 + 1);
+  for (size_t i = offset; i < values.size(); i += 2) promoted.push_back(values[i]);
+  // The level held exactly 2k values: k move up with weight 2^(h+1), so the total weight is unchanged.
+  for (double v : promoted) AddToLevel(v, level + 1);
+}
+
+std::vector<std::pair<double, uint64_t>> QuantileSketch::WeightedValues() const {
+  std::vector<std::pair<double, uint64_t>> items;
+  if (exact_) {
+    items.reserve(distinct_);
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != kEmptySlot) items.emplace_back(std::bit_cast<double>(keys_[i]), counts_[i]);
+    }
+  } else {
+    for (size_t level = 0; level < levels_.size(); ++level) {
+      for (double v : levels_[level]) items.emplace_back(v, uint64_t{1} << level);
+    }
+  }
+  std::sort(items.begin(), items.end());
+  // Merge equal values.
+  size_t out = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (out > 0 && items[out - 1].first == items[i].first) {
+      items[out - 1].second += items[i].second;
+    } else {
+      items[out++] = items[i];
+    }
+  }
+  items.resize(out);
+  return items;
+}
+
+std::vector<double> QuantileSketch::Quantiles(int n) const {
+  std::vector<double> result;
+  if (count_ == 0 || n <= 0) return result;
+  const std::vector<std::pair<double, uint64_t>> items = WeightedValues();
+  uint64_t total = 0;
+  for (const auto& item : items) total += item.second;
+  result.reserve(n + 1);
+  size_t index = 0;
+  uint64_t cumulative = items.empty() ? 0 : items[0].second;
+  for (int i = 0; i <= n; ++i) {
+    // Smallest value whose cumulative weight reaches ceil(i/n * total) (at least 1).
+    const long double target_ld = static_cast<long double>(i) * total / n;
+    uint64_t target = static_cast<uint64_t>(std::ceil(target_ld));
+    if (target == 0) target = 1;
+    while (cumulative < target && index + 1 < items.size()) cumulative += items[++index].second;
+    result.push_back(items[index].first);
+  }
+  return result;
+}
+
+double QuantileSketch::Quantile(double q) const {
+  if (count_ == 0) return 0.0;
+  q = std::clamp(q, 0.0, 1.0);
+  const std::vector<std::pair<double, uint64_t>> items = WeightedValues();
+  uint64_t total = 0;
+  for (const auto& item : items) total += item.second;
+  uint64_t target = static_cast<uint64_t>(std::ceil(static_cast<long double>(q) * total));
+  if (target == 0) target = 1;
+  uint64_t cumulative = 0;
+  for (const auto& [value, weight] : items) {
+    cumulative += weight;
+    if (cumulative >= target) return value;
+  }
+  return items.back().first;
+}
+
+}  // namespace openaml

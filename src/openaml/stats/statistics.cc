@@ -1,0 +1,800 @@
+// StatsAccumulator and the statistics JSON (spec §6).
+//
+// Per record, each attribute updates its own state:
+//   NUMERIC      min/max, compensated sum and sum of squares, a QuantileSketch (median, quantiles, histogram)
+//   BINARY       true/false/missing/invalid counts
+//   CATEGORICAL  exact counts per value in an open-addressing table (up to max_distinct_values values)
+//   TEXT         word counts per token (and records containing it), words per record, word lengths
+// A deterministic hash sample of records keeps compact codes of every attribute (numeric bits, category
+// hashes, token hashes) for the correlations, computed at Finish() as mutual information with the target.
+#include "openaml/stats/statistics.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "nlohmann/json.hpp"
+#include "openaml/common/str_cat.h"
+#include "openaml/stats/quantile_sketch.h"
+#include "xxhash.h"
+
+namespace openaml {
+namespace {
+
+constexpr uint64_t kMissingCode = 0x7FF8DEADBEEF0001ULL;  // a NaN pattern never produced by parsing
+constexpr uint64_t kInvalidCode = 0x7FF8DEADBEEF0002ULL;
+constexpr int kQuantileGrid = 1000;
+constexpr size_t kMaxSampleCells = 4'000'000;
+constexpr size_t kMaxSampledTokensPerValue = 64;
+constexpr size_t kTokenCandidates = 200;  // most frequent tokens whose correlation is estimated
+
+inline uint64_t HashText(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+inline uint64_t MixRecord(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+/// Counts per distinct string, open addressing on a 64-bit hash; at most `max_keys` keys (later new keys
+/// are counted in `untracked`). No allocation for keys already present.
+class StringCounter {
+ public:
+  explicit StringCounter(size_t max_keys) : max_keys_(max_keys) { slots_.assign(16, kEmpty); }
+
+  /// Count `key` once; `record` (increasing) also counts records containing it. Returns the key's index or -1.
+  int64_t Add(std::string_view key, uint64_t record) {
+    const uint64_t hash = HashText(key);
+    size_t mask = slots_.size() - 1;
+    size_t slot = hash & mask;
+    while (slots_[slot] != kEmpty) {
+      const uint32_t index = slots_[slot];
+      if (hashes_[index] == hash && keys_[index] == key) {
+        ++counts_[index];
+        if (last_record_[index] != record) {
+          last_record_[index] = record;
+          ++records_[index];
+        }
+        return index;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (keys_.size() >= max_keys_) {
+      ++untracked_;
+      return -1;
+    }
+    const uint32_t index = static_cast<uint32_t>(keys_.size());
+    keys_.emplace_back(key);
+    hashes_.push_back(hash);
+    counts_.push_back(1);
+    records_.push_back(1);
+    last_record_.push_back(record);
+    slots_[slot] = index;
+    if (keys_.size() * 2 > slots_.size()) Grow();
+    return index;
+  }
+
+  size_t size() const { return keys_.size(); }
+  uint64_t untracked() const { return untracked_; }
+  const std::string& key(size_t i) const { return keys_[i]; }
+  uint64_t count(size_t i) const { return counts_[i]; }
+  uint64_t records(size_t i) const { return records_[i]; }
+  uint64_t hash(size_t i) const { return hashes_[i]; }
+
+  /// Indexes sorted by count descending, then key ascending (deterministic).
+  std::vector<uint32_t> ByCountDescending() const {
+    std::vector<uint32_t> order(keys_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+      if (counts_[a] != counts_[b]) return counts_[a] > counts_[b];
+      return keys_[a] < keys_[b];
+    });
+    return order;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+
+  void Grow() {
+    std::vector<uint32_t> slots(slots_.size() * 2, kEmpty);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t i = 0; i < keys_.size(); ++i) {
+      size_t slot = hashes_[i] & mask;
+      while (slots[slot] != kEmpty) slot = (slot + 1) & mask;
+      slots[slot] = i;
+    }
+    slots_.swap(slots);
+  }
+
+  size_t max_keys_;
+  std::vector<uint32_t> slots_;
+  std::vector<std::string> keys_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint64_t> counts_;
+  std::vector<uint64_t> records_;
+  std::vector<uint64_t> last_record_;
+  uint64_t untracked_ = 0;
+};
+
+struct AttributeState {
+  AttributeType type;
+  uint64_t missing = 0;
+  uint64_t invalid = 0;
+  // NUMERIC
+  QuantileSketch sketch;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  double sum = 0.0, sum_compensation = 0.0;  // Kahan-Babuska (Neumaier) sum
+  double sum_squares = 0.0;
+  // BINARY
+  uint64_t trues = 0, falses = 0;
+  // CATEGORICAL values or TEXT tokens
+  StringCounter values;
+  // TEXT
+  uint64_t total_words = 0;
+  uint64_t min_words = std::numeric_limits<uint64_t>::max(), max_words = 0;
+  uint64_t min_length = std::numeric_limits<uint64_t>::max(), max_length = 0;
+
+  AttributeState(AttributeType t, const StatsOptions& options)
+      : type(t), sketch(options.max_exact_numeric_values), values(options.max_distinct_values) {}
+};
+
+/// Shannon entropy in bits of a distribution given by counts.
+template <typename Map>
+double Entropy(const Map& counts, double total) {
+  double h = 0.0;
+  for (const auto& [key, c] : counts) {
+    if (c == 0) continue;
+    const double p = static_cast<double>(c) / total;
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
+/// Mutual information in bits between x and t over paired samples.
+double MutualInformation(const std::vector<uint64_t>& x, const std::vector<uint64_t>& t) {
+  if (x.empty()) return 0.0;
+  std::unordered_map<uint64_t, uint64_t> px, pt;
+  std::unordered_map<uint64_t, uint64_t> joint;
+  for (size_t i = 0; i < x.size(); ++i) {
+    ++px[x[i]];
+    ++pt[t[i]];
+    ++joint[MixRecord(x[i]) ^ (t[i] * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL)];
+  }
+  const double n = static_cast<double>(x.size());
+  // I(X;T) = H(X) + H(T) - H(X,T); clamp tiny negative rounding.
+  return std::max(0.0, Entropy(px, n) + Entropy(pt, n) - Entropy(joint, n));
+}
+
+/// Bin index of `value` among decile boundaries.
+uint64_t Bin(const std::vector<double>& boundaries, double value) {
+  return static_cast<uint64_t>(std::upper_bound(boundaries.begin(), boundaries.end(), value) - boundaries.begin());
+}
+
+std::vector<double> SampleDeciles(std::vector<double> values) {
+  std::vector<double> boundaries;
+  if (values.empty()) return boundaries;
+  std::sort(values.begin(), values.end());
+  for (int i = 1; i < 10; ++i) boundaries.push_back(values[values.size() * i / 10]);
+  boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
+  return boundaries;
+}
+
+}  // namespace
+
+struct StatsAccumulator::Impl {
+  Schema schema;
+  StatsOptions options;
+  RecordTyper typer;
+  TypedRecord scratch_record;
+  std::string word_scratch;
+  std::vector<AttributeState> attributes;
+  uint64_t records = 0;
+  int target = -1;
+
+  // Correlation sample: records whose hash is below `threshold` (halved whenever the sample is full).
+  size_t sample_capacity = 0;
+  uint64_t threshold = std::numeric_limits<uint64_t>::max();
+  std::vector<uint64_t> sample_hashes;             // per sampled record
+  std::vector<uint64_t> sample_codes;              // records x attributes
+  std::vector<uint32_t> sample_token_begin;        // records x attributes, into sample_tokens (TEXT only)
+  std::vector<uint32_t> sample_token_end;
+  std::vector<uint64_t> sample_tokens;
+  std::vector<uint64_t> token_hashes_scratch;
+
+  Impl(const Schema& s, StatsOptions o) : schema(s), options(o), typer(s) {
+    attributes.reserve(schema.attributes.size());
+    for (const Attribute& a : schema.attributes) attributes.emplace_back(a.type, options);
+    target = schema.target_index();
+    const size_t width = std::max<size_t>(1, schema.attributes.size());
+    sample_capacity = std::max<size_t>(16, std::min(options.correlation_sample_records, kMaxSampleCells / width));
+  }
+
+  void Add(const TypedRecord& record) {
+    const uint64_t record_number = records++;
+    const size_t n = std::min(record.size(), attributes.size());
+    for (size_t i = 0; i < n; ++i) AddValue(attributes[i], record[i], record_number);
+    if (target >= 0) {
+      const uint64_t h = MixRecord(record_number);
+      if (h < threshold) Sample(record, h);
+    }
+  }
+
+  void AddValue(AttributeState& a, const TypedValue& v, uint64_t record_number) {
+    switch (a.type) {
+      case AttributeType::kNumeric:
+        if (v.state == ValueState::kPresent) {
+          const double x = v.number;
+          a.min = std::min(a.min, x);
+          a.max = std::max(a.max, x);
+          const double t = a.sum + x;
+          a.sum_compensation += std::fabs(a.sum) >= std::fabs(x) ? (a.sum - t) + x : (x - t) + a.sum;
+          a.sum = t;
+          a.sum_squares += x * x;
+          a.sketch.Add(x);
+        } else if (v.state == ValueState::kMissing) {
+          ++a.missing;
+        } else {
+          ++a.invalid;
+        }
+        break;
+      case AttributeType::kBinary:
+        if (v.state == ValueState::kPresent) {
+          (v.number != 0.0 ? a.trues : a.falses) += 1;
+        } else if (v.state == ValueState::kMissing) {
+          ++a.missing;
+        } else {
+          ++a.invalid;
+        }
+        break;
+      case AttributeType::kCategorical:
+        a.values.Add(v.text, record_number);
+        break;
+      case AttributeType::kText: {
+        uint64_t words = 0;
+        ForEachWord(v.text, word_scratch, [&](std::string_view word) {
+          ++words;
+          a.min_length = std::min<uint64_t>(a.min_length, word.size());
+          a.max_length = std::max<uint64_t>(a.max_length, word.size());
+          a.values.Add(word, record_number);
+        });
+        a.total_words += words;
+        a.min_words = std::min(a.min_words, words);
+        a.max_words = std::max(a.max_words, words);
+        break;
+      }
+    }
+  }
+
+  uint64_t Code(const AttributeState& a, const TypedValue& v) {
+    if (v.state == ValueState::kMissing) return kMissingCode;
+    if (v.state == ValueState::kInvalid) return kInvalidCode;
+    switch (a.type) {
+      case AttributeType::kNumeric:
+        return std::bit_cast<uint64_t>(v.number == 0.0 ? 0.0 : v.number);
+      case AttributeType::kBinary:
+        return v.number != 0.0 ? 1 : 0;
+      case AttributeType::kCategorical:
+        return HashText(v.text);
+      case AttributeType::kText:
+        return 0;
+    }
+    return 0;
+  }
+
+  void Sample(const TypedRecord& record, uint64_t h) {
+    const size_t width = attributes.size();
+    sample_hashes.push_back(h);
+    for (size_t i = 0; i < width; ++i) {
+      const TypedValue& v = i < record.size() ? record[i] : TypedValue{};
+      sample_codes.push_back(Code(attributes[i], v));
+      sample_token_begin.push_back(static_cast<uint32_t>(sample_tokens.size()));
+      if (attributes[i].type == AttributeType::kText) {
+        token_hashes_scratch.clear();
+        ForEachWord(v.text, word_scratch, [&](std::string_view word) {
+          if (token_hashes_scratch.size() < kMaxSampledTokensPerValue) token_hashes_scratch.push_back(HashText(word));
+        });
+        std::sort(token_hashes_scratch.begin(), token_hashes_scratch.end());
+        token_hashes_scratch.erase(std::unique(token_hashes_scratch.begin(), token_hashes_scratch.end()),
+                                   token_hashes_scratch.end());
+        sample_tokens.insert(sample_tokens.end(), token_hashes_scratch.begin(), token_hashes_scratch.end());
+      }
+      sample_token_end.push_back(static_cast<uint32_t>(sample_tokens.size()));
+    }
+    if (sample_hashes.size() > sample_capacity) Thin();
+  }
+
+  /// Halve the sampling threshold and drop the records above it (keeps a uniform hash sample).
+  void Thin() {
+    const size_t width = attributes.size();
+    while (sample_hashes.size() > sample_capacity) {
+      threshold /= 2;
+      std::vector<uint64_t> hashes, codes, tokens;
+      std::vector<uint32_t> begins, ends;
+      for (size_t r = 0; r < sample_hashes.size(); ++r) {
+        if (sample_hashes[r] >= threshold) continue;
+        hashes.push_back(sample_hashes[r]);
+        for (size_t i = 0; i < width; ++i) {
+          const size_t cell = r * width + i;
+          codes.push_back(sample_codes[cell]);
+          begins.push_back(static_cast<uint32_t>(tokens.size()));
+          tokens.insert(tokens.end(), sample_tokens.begin() + sample_token_begin[cell],
+                        sample_tokens.begin() + sample_token_end[cell]);
+          ends.push_back(static_cast<uint32_t>(tokens.size()));
+        }
+      }
+      sample_hashes.swap(hashes);
+      sample_codes.swap(codes);
+      sample_tokens.swap(tokens);
+      sample_token_begin.swap(begins);
+      sample_token_end.swap(ends);
+    }
+  }
+
+  DataSourceStatistics Finish(uint64_t bad_records) const;
+  void FinishNumeric(const AttributeState& a, AttributeStatistics* out) const;
+  void FinishCorrelations(DataSourceStatistics* out) const;
+};
+
+void StatsAccumulator::Impl::FinishNumeric(const AttributeState& a, AttributeStatistics* out) const {
+  NumericSummary s;
+  s.count = a.sketch.count();
+  if (s.count > 0) {
+    const double n = static_cast<double>(s.count);
+    const double sum = a.sum + a.sum_compensation;
+    s.min = a.min;
+    s.max = a.max;
+    s.mean = std::clamp(sum / n, a.min, a.max);
+    s.stddev = std::sqrt(std::max(0.0, a.sum_squares / n - (sum / n) * (sum / n)));
+    s.quantile_rank_error = a.sketch.rank_error();
+    s.quantiles = a.sketch.Quantiles(kQuantileGrid);
+    s.median = a.sketch.Quantile(0.5);
+    // Histogram from the sketch's weighted values (exact while the sketch is exact).
+    const int bins = std::max(1, options.histogram_bins);
+    s.histogram_min = a.min;
+    s.histogram_max = a.max;
+    s.histogram_counts.assign(bins, 0);
+    const double width = (a.max - a.min) / bins;
+    for (const auto& [value, weight] : a.sketch.WeightedValues()) {
+      int bin = width > 0 ? static_cast<int>((value - a.min) / width) : 0;
+      bin = std::clamp(bin, 0, bins - 1);
+      s.histogram_counts[bin] += weight;
+    }
+  }
+  out->numeric = std::move(s);
+}
+
+DataSourceStatistics StatsAccumulator::Impl::Finish(uint64_t bad_records) const {
+  DataSourceStatistics out;
+  out.records_processed = records;
+  out.bad_records = bad_records;
+  out.target_attribute_name = schema.target;
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    const AttributeState& a = attributes[i];
+    const Attribute& attribute = schema.attributes[i];
+    ++out.attribute_counts_by_type[std::string(AttributeTypeName(attribute.type))];
+    AttributeStatistics s;
+    s.name = attribute.name;
+    s.type = attribute.type;
+    if (static_cast<int>(i) == target) {
+      s.role = "target";
+    } else if (static_cast<int>(i) == schema.row_id_index()) {
+      s.role = "rowId";
+    } else if (!schema.IsInput(static_cast<int>(i))) {
+      s.role = "excluded";
+    }
+    s.missing_count = a.missing;
+    s.invalid_count = a.invalid;
+    switch (a.type) {
+      case AttributeType::kNumeric:
+        FinishNumeric(a, &s);
+        break;
+      case AttributeType::kBinary: {
+        BinarySummary b;
+        b.true_count = a.trues;
+        b.false_count = a.falses;
+        const uint64_t valid = a.trues + a.falses;
+        b.percent_true = valid == 0 ? 0.0 : 100.0 * static_cast<double>(a.trues) / static_cast<double>(valid);
+        s.binary = b;
+        break;
+      }
+      case AttributeType::kCategorical: {
+        CategoricalSummary c;
+        c.unique_count = a.values.size();
+        c.unique_count_exact = a.values.untracked() == 0;
+        const std::vector<uint32_t> order = a.values.ByCountDescending();
+        uint64_t top = 0;
+        for (size_t k = 0; k < order.size() && k < options.top_values; ++k) {
+          c.top_values.push_back({a.values.key(order[k]), a.values.count(order[k])});
+          top += a.values.count(order[k]);
+        }
+        c.other_count = records - top;
+        for (size_t k = 0; k < order.size() && k < options.least_frequent_values; ++k) {
+          const uint32_t index = order[order.size() - 1 - k];
+          c.least_frequent_values.push_back({a.values.key(index), a.values.count(index)});
+        }
+        s.categorical = std::move(c);
+        break;
+      }
+      case AttributeType::kText: {
+        TextSummary t;
+        t.total_words = a.total_words;
+        t.unique_words = a.values.size();
+        t.unique_words_exact = a.values.untracked() == 0;
+        if (records > 0) {
+          t.min_words_per_record = a.min_words;
+          t.max_words_per_record = a.max_words;
+        }
+        if (a.total_words > 0) {
+          t.min_word_length = a.min_length;
+          t.max_word_length = a.max_length;
+        }
+        s.text = std::move(t);
+        break;
+      }
+    }
+    out.attributes.push_back(std::move(s));
+  }
+  // Target distribution.
+  if (target >= 0) {
+    const AttributeStatistics& t = out.attributes[target];
+    if (t.binary) {
+      out.target_distribution = {{"0", t.binary->false_count}, {"1", t.binary->true_count}};
+      if (t.binary->true_count > t.binary->false_count) std::swap(out.target_distribution[0], out.target_distribution[1]);
+    } else if (t.categorical) {
+      const AttributeState& a = attributes[target];
+      for (uint32_t index : a.values.ByCountDescending()) {
+        out.target_distribution.push_back({a.values.key(index), a.values.count(index)});
+      }
+    }
+  }
+  FinishCorrelations(&out);
+  return out;
+}
+
+void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const {
+  const size_t width = attributes.size();
+  const size_t rows = sample_hashes.size();
+  // Prominent words without a target: ranked by the entropy of "record contains the word".
+  auto presence_entropy = [](double p) {
+    if (p <= 0.0 || p >= 1.0) return 0.0;
+    return -(p * std::log2(p) + (1 - p) * std::log2(1 - p));
+  };
+  if (target < 0 || rows == 0) {
+    for (size_t i = 0; i < width; ++i) {
+      const AttributeState& a = attributes[i];
+      if (a.type != AttributeType::kText) continue;
+      std::vector<TokenSummary> words;
+      for (uint32_t index : a.values.ByCountDescending()) {
+        if (words.size() >= kTokenCandidates) break;
+        const double p = records == 0 ? 0.0 : static_cast<double>(a.values.records(index)) / records;
+        words.push_back({0, a.values.key(index), presence_entropy(p), a.values.records(index), 100.0 * p});
+      }
+      std::stable_sort(words.begin(), words.end(),
+                       [](const TokenSummary& x, const TokenSummary& y) { return x.prominence > y.prominence; });
+      if (words.size() > options.prominent_words) words.resize(options.prominent_words);
+      for (size_t r = 0; r < words.size(); ++r) words[r].rank = static_cast<int>(r + 1);
+      out->attributes[i].text->prominent_words = std::move(words);
+    }
+    return;
+  }
+
+  // Target classes on the sample; records with a missing or invalid target are left out.
+  std::vector<size_t> kept;
+  std::vector<uint64_t> t;
+  const AttributeState& target_state = attributes[target];
+  std::vector<double> target_boundaries;
+  if (target_state.type == AttributeType::kNumeric) {
+    std::vector<double> values;
+    for (size_t r = 0; r < rows; ++r) {
+      const uint64_t code = sample_codes[r * width + target];
+      if (code != kMissingCode && code != kInvalidCode) values.push_back(std::bit_cast<double>(code));
+    }
+    target_boundaries = SampleDeciles(std::move(values));
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    const uint64_t code = sample_codes[r * width + target];
+    if (code == kMissingCode || code == kInvalidCode) continue;
+    kept.push_back(r);
+    t.push_back(target_state.type == AttributeType::kNumeric ? Bin(target_boundaries, std::bit_cast<double>(code))
+                                                             : code);
+  }
+  if (kept.empty()) return;
+  std::unordered_map<uint64_t, uint64_t> target_counts;
+  for (uint64_t c : t) ++target_counts[c];
+  const double target_entropy = Entropy(target_counts, static_cast<double>(t.size()));
+  auto normalise = [target_entropy](double mi) { return target_entropy > 0 ? std::min(1.0, mi / target_entropy) : 0.0; };
+
+  std::vector<uint64_t> x(kept.size());
+  for (size_t i = 0; i < width; ++i) {
+    if (static_cast<int>(i) == target) continue;
+    const AttributeState& a = attributes[i];
+    AttributeStatistics& s = out->attributes[i];
+    if (a.type == AttributeType::kText) {
+      // "A simplified representation of the text" (spec §6): presence of each frequent word; the
+      // attribute's correlation is that of its most informative word.
+      std::vector<TokenSummary> words;
+      double best = 0.0;
+      for (uint32_t index : a.values.ByCountDescending()) {
+        if (words.size() >= kTokenCandidates) break;
+        const uint64_t hash = a.values.hash(index);
+        for (size_t k = 0; k < kept.size(); ++k) {
+          const size_t cell = kept[k] * width + i;
+          x[k] = std::binary_search(sample_tokens.begin() + sample_token_begin[cell],
+                                    sample_tokens.begin() + sample_token_end[cell], hash);
+        }
+        const double mi = MutualInformation(x, t);
+        best = std::max(best, mi);
+        const double p = static_cast<double>(a.values.records(index)) / std::max<uint64_t>(1, records);
+        words.push_back({0, a.values.key(index), normalise(mi), a.values.records(index), 100.0 * p});
+      }
+      std::stable_sort(words.begin(), words.end(),
+                       [](const TokenSummary& p, const TokenSummary& q) { return p.prominence > q.prominence; });
+      if (words.size() > options.prominent_words) words.resize(options.prominent_words);
+      for (size_t r = 0; r < words.size(); ++r) words[r].rank = static_cast<int>(r + 1);
+      s.text->prominent_words = std::move(words);
+      s.mutual_information_bits = best;
+      s.correlation_to_target = normalise(best);
+      continue;
+    }
+    std::vector<double> boundaries;
+    if (a.type == AttributeType::kNumeric) {
+      std::vector<double> values;
+      for (size_t r : kept) {
+        const uint64_t code = sample_codes[r * width + i];
+        if (code != kMissingCode && code != kInvalidCode) values.push_back(std::bit_cast<double>(code));
+      }
+      boundaries = SampleDeciles(std::move(values));
+    }
+    for (size_t k = 0; k < kept.size(); ++k) {
+      const uint64_t code = sample_codes[kept[k] * width + i];
+      const bool special = code == kMissingCode || code == kInvalidCode;
+      x[k] = a.type == AttributeType::kNumeric && !special ? Bin(boundaries, std::bit_cast<double>(code)) : code;
+    }
+    const double mi = MutualInformation(x, t);
+    s.mutual_information_bits = mi;
+    s.correlation_to_target = normalise(mi);
+  }
+}
+
+StatsAccumulator::StatsAccumulator(const Schema& schema, StatsOptions options)
+    : impl_(std::make_unique<Impl>(schema, options)) {}
+StatsAccumulator::~StatsAccumulator() = default;
+StatsAccumulator::StatsAccumulator(StatsAccumulator&&) noexcept = default;
+StatsAccumulator& StatsAccumulator::operator=(StatsAccumulator&&) noexcept = default;
+
+void StatsAccumulator::Add(const TypedRecord& record) { impl_->Add(record); }
+
+void StatsAccumulator::AddFields(std::span<const std::string_view> fields) {
+  impl_->typer.Type(fields, &impl_->scratch_record);
+  impl_->Add(impl_->scratch_record);
+}
+
+uint64_t StatsAccumulator::records() const { return impl_->records; }
+
+DataSourceStatistics StatsAccumulator::Finish(uint64_t bad_records) const { return impl_->Finish(bad_records); }
+
+// ---- NumericSummary ----
+
+std::vector<double> NumericSummary::BinBoundaries(int bins) const {
+  std::vector<double> out;
+  if (count == 0 || bins < 2 || quantiles.size() < 2) return out;
+  const double grid = static_cast<double>(quantiles.size() - 1);
+  for (int i = 1; i < bins; ++i) {
+    const double position = grid * i / bins;
+    const size_t lower = static_cast<size_t>(position);
+    const size_t upper = std::min(lower + 1, quantiles.size() - 1);
+    const double fraction = position - static_cast<double>(lower);
+    out.push_back(quantiles[lower] + (quantiles[upper] - quantiles[lower]) * fraction);
+  }
+  return out;
+}
+
+// ---- JSON ----
+
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
+
+OrderedJson Optional(const std::optional<double>& v) { return v ? OrderedJson(*v) : OrderedJson(nullptr); }
+OrderedJson Optional(const std::optional<uint64_t>& v) { return v ? OrderedJson(*v) : OrderedJson(nullptr); }
+
+OrderedJson ValueCounts(const std::vector<ValueCount>& values) {
+  OrderedJson out = OrderedJson::array();
+  for (const ValueCount& v : values) out.push_back(OrderedJson{{"value", v.value}, {"count", v.count}});
+  return out;
+}
+
+}  // namespace
+
+std::string DataSourceStatistics::ToJson(int indent) const {
+  OrderedJson root;
+  root["formatVersion"] = format_version;
+  OrderedJson summary;
+  summary["recordsProcessed"] = records_processed;
+  summary["badRecords"] = bad_records;
+  summary["targetAttributeName"] = target_attribute_name ? OrderedJson(*target_attribute_name) : OrderedJson(nullptr);
+  summary["attributeCountsByType"] = OrderedJson::object();
+  for (const auto& [type, count] : attribute_counts_by_type) summary["attributeCountsByType"][type] = count;
+  root["dataSummary"] = std::move(summary);
+  root["targetDistribution"] = ValueCounts(target_distribution);
+  OrderedJson attrs = OrderedJson::array();
+  for (const AttributeStatistics& a : attributes) {
+    OrderedJson j;
+    j["name"] = a.name;
+    j["type"] = std::string(AttributeTypeName(a.type));
+    j["role"] = a.role;
+    j["missingCount"] = a.missing_count;
+    j["invalidCount"] = a.invalid_count;
+    j["correlationToTarget"] = Optional(a.correlation_to_target);
+    j["mutualInformationBits"] = Optional(a.mutual_information_bits);
+    if (a.numeric) {
+      const NumericSummary& n = *a.numeric;
+      OrderedJson nj;
+      nj["count"] = n.count;
+      nj["min"] = Optional(n.min);
+      nj["max"] = Optional(n.max);
+      nj["mean"] = Optional(n.mean);
+      nj["median"] = Optional(n.median);
+      nj["stddev"] = Optional(n.stddev);
+      nj["quantileRankError"] = n.quantile_rank_error;
+      nj["histogram"] = OrderedJson{{"min", n.histogram_min}, {"max", n.histogram_max}, {"counts", n.histogram_counts}};
+      nj["quantiles"] = n.quantiles;
+      j["numeric"] = std::move(nj);
+    }
+    if (a.binary) {
+      j["binary"] = OrderedJson{{"trueCount", a.binary->true_count},
+                                {"falseCount", a.binary->false_count},
+                                {"percentTrue", a.binary->percent_true}};
+    }
+    if (a.categorical) {
+      const CategoricalSummary& c = *a.categorical;
+      OrderedJson cj;
+      cj["uniqueCount"] = c.unique_count;
+      cj["uniqueCountExact"] = c.unique_count_exact;
+      cj["topValues"] = ValueCounts(c.top_values);
+      cj["otherCount"] = c.other_count;
+      cj["leastFrequentValues"] = ValueCounts(c.least_frequent_values);
+      j["categorical"] = std::move(cj);
+    }
+    if (a.text) {
+      const TextSummary& t = *a.text;
+      OrderedJson tj;
+      tj["totalWords"] = t.total_words;
+      tj["uniqueWords"] = t.unique_words;
+      tj["uniqueWordsExact"] = t.unique_words_exact;
+      tj["wordsPerRecord"] = OrderedJson{{"min", Optional(t.min_words_per_record)}, {"max", Optional(t.max_words_per_record)}};
+      tj["wordLength"] = OrderedJson{{"min", Optional(t.min_word_length)}, {"max", Optional(t.max_word_length)}};
+      OrderedJson words = OrderedJson::array();
+      for (const TokenSummary& w : t.prominent_words) {
+        words.push_back(OrderedJson{{"rank", w.rank},
+                                    {"token", w.token},
+                                    {"prominence", w.prominence},
+                                    {"records", w.records},
+                                    {"percentRecords", w.percent_records}});
+      }
+      tj["prominentWords"] = std::move(words);
+      j["text"] = std::move(tj);
+    }
+    attrs.push_back(std::move(j));
+  }
+  root["attributes"] = std::move(attrs);
+  return root.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+namespace {
+
+// Readers for FromJson: nlohmann throws on type mismatches; the caller turns that into a status.
+std::optional<double> ReadOptionalDouble(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<double>();
+}
+std::optional<uint64_t> ReadOptionalUint(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<uint64_t>();
+}
+std::vector<ValueCount> ReadValueCounts(const Json& j) {
+  std::vector<ValueCount> out;
+  for (const Json& v : j) out.push_back({v.at("value").get<std::string>(), v.at("count").get<uint64_t>()});
+  return out;
+}
+
+}  // namespace
+
+Result<DataSourceStatistics> DataSourceStatistics::FromJson(std::string_view json) {
+  try {
+    const Json root = Json::parse(json);
+    DataSourceStatistics s;
+    s.format_version = root.at("formatVersion").get<int>();
+    if (s.format_version != 1) {
+      return absl::InvalidArgumentError(StrCat("statistics: unsupported formatVersion ", s.format_version));
+    }
+    const Json& summary = root.at("dataSummary");
+    s.records_processed = summary.at("recordsProcessed").get<uint64_t>();
+    s.bad_records = summary.at("badRecords").get<uint64_t>();
+    if (!summary.at("targetAttributeName").is_null()) {
+      s.target_attribute_name = summary.at("targetAttributeName").get<std::string>();
+    }
+    for (const auto& [type, count] : summary.at("attributeCountsByType").items()) {
+      s.attribute_counts_by_type[type] = count.get<uint64_t>();
+    }
+    s.target_distribution = ReadValueCounts(root.at("targetDistribution"));
+    for (const Json& j : root.at("attributes")) {
+      AttributeStatistics a;
+      a.name = j.at("name").get<std::string>();
+      Result<AttributeType> type = ParseAttributeType(j.at("type").get<std::string>());
+      if (!type.ok()) return WithContext(type.status(), StrCat("statistics: attribute '", a.name, "'"));
+      a.type = *type;
+      a.role = j.at("role").get<std::string>();
+      a.missing_count = j.at("missingCount").get<uint64_t>();
+      a.invalid_count = j.at("invalidCount").get<uint64_t>();
+      a.correlation_to_target = ReadOptionalDouble(j, "correlationToTarget");
+      a.mutual_information_bits = ReadOptionalDouble(j, "mutualInformationBits");
+      if (auto it = j.find("numeric"); it != j.end()) {
+        NumericSummary n;
+        n.count = it->at("count").get<uint64_t>();
+        n.min = ReadOptionalDouble(*it, "min");
+        n.max = ReadOptionalDouble(*it, "max");
+        n.mean = ReadOptionalDouble(*it, "mean");
+        n.median = ReadOptionalDouble(*it, "median");
+        n.stddev = ReadOptionalDouble(*it, "stddev");
+        n.quantile_rank_error = it->at("quantileRankError").get<double>();
+        const Json& h = it->at("histogram");
+        n.histogram_min = h.at("min").get<double>();
+        n.histogram_max = h.at("max").get<double>();
+        n.histogram_counts = h.at("counts").get<std::vector<uint64_t>>();
+        n.quantiles = it->at("quantiles").get<std::vector<double>>();
+        a.numeric = std::move(n);
+      }
+      if (auto it = j.find("binary"); it != j.end()) {
+        a.binary = BinarySummary{it->at("trueCount").get<uint64_t>(), it->at("falseCount").get<uint64_t>(),
+                                 it->at("percentTrue").get<double>()};
+      }
+      if (auto it = j.find("categorical"); it != j.end()) {
+        CategoricalSummary c;
+        c.unique_count = it->at("uniqueCount").get<uint64_t>();
+        c.unique_count_exact = it->at("uniqueCountExact").get<bool>();
+        c.top_values = ReadValueCounts(it->at("topValues"));
+        c.other_count = it->at("otherCount").get<uint64_t>();
+        c.least_frequent_values = ReadValueCounts(it->at("leastFrequentValues"));
+        a.categorical = std::move(c);
+      }
+      if (auto it = j.find("text"); it != j.end()) {
+        TextSummary t;
+        t.total_words = it->at("totalWords").get<uint64_t>();
+        t.unique_words = it->at("uniqueWords").get<uint64_t>();
+        t.unique_words_exact = it->at("uniqueWordsExact").get<bool>();
+        t.min_words_per_record = ReadOptionalUint(it->at("wordsPerRecord"), "min");
+        t.max_words_per_record = ReadOptionalUint(it->at("wordsPerRecord"), "max");
+        t.min_word_length = ReadOptionalUint(it->at("wordLength"), "min");
+        t.max_word_length = ReadOptionalUint(it->at("wordLength"), "max");
+        for (const Json& w : it->at("prominentWords")) {
+          t.prominent_words.push_back({w.at("rank").get<int>(), w.at("token").get<std::string>(),
+                                       w.at("prominence").get<double>(), w.at("records").get<uint64_t>(),
+                                       w.at("percentRecords").get<double>()});
+        }
+        a.text = std::move(t);
+      }
+      s.attributes.push_back(std::move(a));
+    }
+    return s;
+  } catch (const Json::exception& e) {  // parse errors, missing keys, wrong types
+    return absl::InvalidArgumentError(StrCat("statistics JSON: ", e.what()));
+  }
+}
+
+const AttributeStatistics* DataSourceStatistics::Find(std::string_view name) const {
+  for (const AttributeStatistics& a : attributes) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+}  // namespace openaml
