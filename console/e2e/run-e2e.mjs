@@ -3,7 +3,7 @@
 // (playwright-core driving Debian's /usr/bin/chromium) against a running `openaml serve`.
 //
 //   node e2e/run-e2e.mjs --url http://127.0.0.1:8600 --access-key AK --secret SK \
-//        [--data-dir /work/shared/data] [--shots build/console-screenshots] [--dist build/console-dist]
+//        [--data-dir examples/banking] [--shots build/console-screenshots] [--dist build/console-dist]
 //        [--steps signin,objects,...] [--timeout-min 10]
 //
 // Each step prints PASS/FAIL/SKIP with its time; a screenshot of each page lands in --shots, plus
@@ -22,7 +22,7 @@ const repo = path.resolve(here, '../..');
 function parseArgs(argv) {
   const args = {
     url: process.env.OPENAML_URL, accessKey: process.env.OPENAML_ACCESS_KEY_ID, secret: process.env.OPENAML_SECRET_ACCESS_KEY,
-    dataDir: '/work/shared/data', shots: path.join(repo, 'build/console-screenshots'), dist: path.join(repo, 'build/console-dist'),
+    dataDir: path.join(repo, 'examples/banking'), shots: path.join(repo, 'build/console-screenshots'), dist: path.join(repo, 'build/console-dist'),
     steps: null, timeoutMin: 10, chromium: process.env.CHROMIUM ?? '/usr/bin/chromium',
   };
   for (let i = 2; i < argv.length; i += 2) {
@@ -243,13 +243,13 @@ async function main() {
   }
   console.log(`console e2e: ${state.mode}; base ${state.base}`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openaml-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: args.chromium, headless: true,
+  // A fresh user-data dir (Playwright passes it to Chromium as --user-data-dir).
+  const browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: args.chromium, headless: true, viewport: { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`],
+           '--disable-component-update', '--disable-sync'],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
+  const page = browser.pages()[0] ?? await browser.newPage();
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   let failed = false;
