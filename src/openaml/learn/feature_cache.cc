@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "openaml/recipe/text_util.h"
+#include "openaml/common/str_cat.h"
 
 namespace openaml::learn {
 namespace {
@@ -60,12 +60,12 @@ Status FeatureCache::FlushBlock() {
     // Over budget: move to a spill file, unlinked at once so it never outlives the process.
     std::string pattern = directory_ + "/openaml-feature-cache-XXXXXX";
     fd_ = ::mkstemp(pattern.data());
-    if (fd_ < 0) return absl::InternalError(Cat("cannot create a feature cache file in ", directory_, ": ", std::strerror(errno)));
+    if (fd_ < 0) return absl::InternalError(StrCat("cannot create a feature cache file in ", directory_, ": ", std::strerror(errno)));
     ::unlink(pattern.c_str());
     for (Block& b : blocks_) {
       b.offset = file_size_;
       if (::pwrite(fd_, b.data.data(), b.size, static_cast<off_t>(b.offset)) != static_cast<ssize_t>(b.size))
-        return absl::InternalError(Cat("cannot write the feature cache: ", std::strerror(errno)));
+        return absl::InternalError(StrCat("cannot write the feature cache: ", std::strerror(errno)));
       file_size_ += b.size;
       std::string().swap(b.data);
     }
@@ -75,7 +75,7 @@ Status FeatureCache::FlushBlock() {
     block.offset = file_size_;
     if (::pwrite(fd_, current_.data(), current_.size(), static_cast<off_t>(file_size_)) !=
         static_cast<ssize_t>(current_.size()))
-      return absl::InternalError(Cat("cannot write the feature cache (disk full?): ", std::strerror(errno)));
+      return absl::InternalError(StrCat("cannot write the feature cache (disk full?): ", std::strerror(errno)));
     file_size_ += current_.size();
   } else {
     block.data = current_;
@@ -93,7 +93,7 @@ Status FeatureCache::LoadBlock(size_t index, std::string* buffer) const {
   size_t done = 0;
   while (done < b.size) {
     ssize_t n = ::pread(fd_, buffer->data() + done, b.size - done, static_cast<off_t>(b.offset + done));
-    if (n <= 0) return absl::InternalError(Cat("cannot read the feature cache: ", std::strerror(errno)));
+    if (n <= 0) return absl::InternalError(StrCat("cannot read the feature cache: ", std::strerror(errno)));
     done += static_cast<size_t>(n);
   }
   return absl::OkStatus();

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "nlohmann/json.hpp"
-#include "openaml/recipe/text_util.h"
+#include "openaml/common/str_cat.h"
 #include "xxhash.h"
 
 namespace openaml::learn {
@@ -117,10 +117,10 @@ Result<std::shared_ptr<Model>> Model::Parse(std::string_view in) {
   uint32_t version = Get<uint32_t>(in, 8);
   if (version != kModelFormatVersion)
     return absl::FailedPreconditionError(
-        Cat("model file format version ", version, " is not supported (this build reads version ", kModelFormatVersion, ")"));
+        StrCat("model file format version ", version, " is not supported (this build reads version ", kModelFormatVersion, ")"));
   uint64_t total = Get<uint64_t>(in, 16);
   if (total != in.size())
-    return absl::DataLossError(Cat("model file is truncated or padded: header says ", total, " bytes, file has ", in.size()));
+    return absl::DataLossError(StrCat("model file is truncated or padded: header says ", total, " bytes, file has ", in.size()));
   if (Get<uint64_t>(in, total - 8) != XXH3_64bits(in.data(), total - 8))
     return absl::DataLossError("model file is corrupted (checksum mismatch)");
   auto model = std::make_shared<Model>();
@@ -165,7 +165,7 @@ Result<std::shared_ptr<Model>> Model::Parse(std::string_view in) {
     model->summary.target_mean = s.at("targetMean").get<double>();
     model->summary.class_counts = s.at("classCounts").get<std::vector<uint64_t>>();
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(Cat("model file metadata is malformed: ", e.what()));
+    return absl::DataLossError(StrCat("model file metadata is malformed: ", e.what()));
   }
   if (model->type == ModelType::kMulticlass && model->classes.size() != width)
     return absl::DataLossError("model file class list does not match its weights");
@@ -175,12 +175,12 @@ Result<std::shared_ptr<Model>> Model::Parse(std::string_view in) {
 
 Result<std::shared_ptr<Model>> Model::Load(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(Cat("cannot open model file ", path));
+  if (!file) return absl::NotFoundError(StrCat("cannot open model file ", path));
   std::stringstream buffer;
   buffer << file.rdbuf();
-  if (file.bad()) return absl::DataLossError(Cat("cannot read model file ", path));
+  if (file.bad()) return absl::DataLossError(StrCat("cannot read model file ", path));
   auto model = Parse(buffer.str());
-  if (!model.ok()) return WithContext(model.status(), Cat("model file ", path));
+  if (!model.ok()) return WithContext(model.status(), StrCat("model file ", path));
   return model;
 }
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "openaml/recipe/text_util.h"
+#include "openaml/common/str_cat.h"
 
 namespace openaml::learn {
 namespace {
@@ -31,10 +31,10 @@ Result<double> ParseNumber(const ParameterSpec& spec, const std::string& text) {
   bool bad = text.empty() || end != begin + text.size() || errno == ERANGE || !std::isfinite(value);
   if (!bad && spec.integer && value != std::floor(value)) bad = true;
   if (bad)
-    return absl::InvalidArgumentError(Cat("training parameter ", spec.key, ": '", text, "' is not ",
+    return absl::InvalidArgumentError(StrCat("training parameter ", spec.key, ": '", text, "' is not ",
                                           spec.integer ? "an integer" : "a number"));
   if (value < spec.min || value > spec.max)
-    return absl::InvalidArgumentError(Cat("training parameter ", spec.key, " = ", text, " is out of range [",
+    return absl::InvalidArgumentError(StrCat("training parameter ", spec.key, " = ", text, " is out of range [",
                                           spec.integer ? fmt::format("{:.0f}", spec.min) : fmt::format("{}", spec.min),
                                           ", ", spec.max == DBL_MAX ? std::string("MAX_DOUBLE") : fmt::format("{:.0f}", spec.max),
                                           "]"));
@@ -53,13 +53,13 @@ Result<TrainingParameters> TrainingParameters::FromMap(const std::map<std::strin
       if (s.key == key) spec = &s;
     if (!spec) {
       std::string known;
-      for (const ParameterSpec& s : kParameters) known += Cat(known.empty() ? "" : ", ", s.key);
-      return absl::InvalidArgumentError(Cat("unknown training parameter '", key, "' (known: ", known, ")"));
+      for (const ParameterSpec& s : kParameters) known += StrCat(known.empty() ? "" : ", ", s.key);
+      return absl::InvalidArgumentError(StrCat("unknown training parameter '", key, "' (known: ", known, ")"));
     }
     if (spec->is_enum) {
       if (value == "auto") p.shuffle = ShuffleType::kAuto;
       else if (value == "none") p.shuffle = ShuffleType::kNone;
-      else return absl::InvalidArgumentError(Cat("training parameter ", key, ": '", value, "' is not auto or none"));
+      else return absl::InvalidArgumentError(StrCat("training parameter ", key, ": '", value, "' is not auto or none"));
       continue;
     }
     OPENAML_ASSIGN_OR_RETURN(double number, ParseNumber(*spec, value));

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <map>
 
-#include "openaml/recipe/text_util.h"
+#include "openaml/common/str_cat.h"
 #include "fmt/ranges.h"
 #include "nlohmann/json.hpp"
 #include "openaml/recipe/transforms/registry.h"
@@ -64,7 +64,7 @@ class ProgramCompiler {
   Status Run() {
     const Recipe& recipe = p_.recipe_;
     for (const GroupDef& group : recipe.groups) {
-      std::string where = Cat("recipe groups['", group.name, "']");
+      std::string where = StrCat("recipe groups['", group.name, "']");
       std::vector<int> members;
       for (size_t i = 0; i < group.members.size(); ++i) {
         const Expr& member = group.members[i];
@@ -72,7 +72,7 @@ class ProgramCompiler {
         if (group.remove && i == 0) {
           if (!IsGroupName(member.name))
             return ErrorAt(where, group.source, member.position,
-                           Cat("group_remove's first argument '", member.name, "' must be a group"));
+                           StrCat("group_remove's first argument '", member.name, "' must be a group"));
           members = attrs;
         } else if (group.remove) {
           for (int a : attrs) members.erase(std::remove(members.begin(), members.end(), a), members.end());
@@ -84,13 +84,13 @@ class ProgramCompiler {
       groups_[group.name] = members;
     }
     for (const Assignment& a : recipe.assignments) {
-      std::string where = Cat("recipe assignments['", a.name, "']");
+      std::string where = StrCat("recipe assignments['", a.name, "']");
       OPENAML_ASSIGN_OR_RETURN(std::vector<int> nodes, Resolve(a.expr, where, a.source));
       assignments_[a.name] = nodes;
     }
     size_t index = 0;
     for (const Output& o : recipe.outputs) {
-      std::string where = Cat("recipe outputs[", index++, "]");
+      std::string where = StrCat("recipe outputs[", index++, "]");
       OPENAML_ASSIGN_OR_RETURN(std::vector<int> nodes, Resolve(o.expr, where, o.source));
       for (int node : nodes) {
         bool seen = false;
@@ -98,7 +98,7 @@ class ProgramCompiler {
         if (!seen) p_.outputs_.push_back({node, HashToken(p_.nodes_[node].label)});
       }
       if (p_.outputs_.size() > limits_.max_output_features)
-        return absl::InvalidArgumentError(Cat(where, " \"", o.source, "\": the recipe produces more than ",
+        return absl::InvalidArgumentError(StrCat(where, " \"", o.source, "\": the recipe produces more than ",
                                                        limits_.max_output_features,
                                                        " output variables (spec §13 recipe complexity)"));
     }
@@ -108,7 +108,7 @@ class ProgramCompiler {
  private:
   Status ErrorAt(std::string_view where, std::string_view source, size_t position, std::string_view problem) {
     return absl::InvalidArgumentError(
-        Cat(where, " \"", source, "\" at character ", position + 1, ": ", problem));
+        StrCat(where, " \"", source, "\" at character ", position + 1, ": ", problem));
   }
 
   bool IsGroupName(const std::string& name) const { return IsBuiltinGroup(name) || groups_.count(name); }
@@ -142,10 +142,10 @@ class ProgramCompiler {
     int index = FindAttribute(p_.schema_, ref.name);
     if (index < 0)
       return ErrorAt(where, source, ref.position,
-                     Cat("'", ref.name, "' is not a variable of the schema, a group or an assignment"));
+                     StrCat("'", ref.name, "' is not a variable of the schema, a group or an assignment"));
     if (!IsInputAttribute(p_.schema_, index))
       return ErrorAt(where, source, ref.position,
-                     Cat("'", ref.name, "' is the target, the row id or excluded, and cannot be used"));
+                     StrCat("'", ref.name, "' is the target, the row id or excluded, and cannot be used"));
     return index;
   }
 
@@ -183,7 +183,7 @@ class ProgramCompiler {
         for (const Assignment& a : p_.recipe_.assignments)
           if (a.name == expr.name)
             return ErrorAt(where, source, expr.position,
-                           Cat("assignment '", expr.name, "' is used before it is defined"));
+                           StrCat("assignment '", expr.name, "' is used before it is defined"));
         OPENAML_ASSIGN_OR_RETURN(int attr, Variable(expr, where, source));
         return std::vector<int>{AttributeNode(attr)};
       }
@@ -191,28 +191,28 @@ class ProgramCompiler {
         break;
     }
     if (expr.name == "group" || expr.name == "group_remove")
-      return ErrorAt(where, source, expr.position, Cat(expr.name, "() is allowed only in the groups section"));
+      return ErrorAt(where, source, expr.position, StrCat(expr.name, "() is allowed only in the groups section"));
     const TransformInfo* info = TransformRegistry::Default().Find(expr.name);
     if (!info) {
       std::vector<std::string_view> names;
       for (const TransformInfo& t : TransformRegistry::Default().all()) names.push_back(t.name);
       return ErrorAt(where, source, expr.position,
-                     Cat("unknown transformation '", expr.name, "' (known: ", fmt::format("{}", fmt::join(names, ", ")), ")"));
+                     StrCat("unknown transformation '", expr.name, "' (known: ", fmt::format("{}", fmt::join(names, ", ")), ")"));
     }
     size_t wanted = info->expression_args + (info->integer_param ? 1 : 0);
     if (expr.args.size() != wanted)
       return ErrorAt(where, source, expr.position,
-                     Cat(info->name, " takes ", wanted, " argument", wanted == 1 ? "" : "s", ": ",
+                     StrCat(info->name, " takes ", wanted, " argument", wanted == 1 ? "" : "s", ": ",
                                   info->signature, ", got ", expr.args.size()));
     int param = 0;
     if (info->integer_param) {
       const Expr& arg = expr.args.back();
       if (arg.kind != Expr::Kind::kInteger)
         return ErrorAt(where, source, arg.position,
-                       Cat(info->name, "'s last argument must be an integer: ", info->signature));
+                       StrCat(info->name, "'s last argument must be an integer: ", info->signature));
       if (arg.integer < info->param_min || arg.integer > info->param_max)
         return ErrorAt(where, source, arg.position,
-                       Cat(info->name, "'s ", info->signature.substr(info->signature.rfind(' ') + 1, 1),
+                       StrCat(info->name, "'s ", info->signature.substr(info->signature.rfind(' ') + 1, 1),
                                     " must be ", info->param_min, "-", info->param_max, ", got ", arg.integer));
       param = static_cast<int>(arg.integer);
     }
@@ -226,13 +226,13 @@ class ProgramCompiler {
           std::vector<std::string_view> kinds;
           for (ValueKind k : info->accepts) kinds.push_back(ValueKindName(k));
           return ErrorAt(where, source, arg.position,
-                         Cat(info->name, " accepts ", fmt::format("{}", fmt::join(kinds, " or ")), " but ", node.label,
+                         StrCat(info->name, " accepts ", fmt::format("{}", fmt::join(kinds, " or ")), " but ", node.label,
                                       " is ", ValueKindName(node.kind)));
         }
         if ((info->op == TransformOp::kQuantileBin || info->op == TransformOp::kNormalize) &&
             node.op != FeatureProgram::NodeOp::kAttribute)
           return ErrorAt(where, source, arg.position,
-                         Cat(info->name, " applies to NUMERIC variables, not to ", node.label));
+                         StrCat(info->name, " applies to NUMERIC variables, not to ", node.label));
       }
       inputs.push_back(std::move(nodes));
     }
@@ -245,7 +245,7 @@ class ProgramCompiler {
       node.param = param;
       node.in0 = a;
       node.in1 = b;
-      node.label = Cat(info->name, "(", p_.nodes_[a].label, b >= 0 ? "," : "",
+      node.label = StrCat(info->name, "(", p_.nodes_[a].label, b >= 0 ? "," : "",
                                 b >= 0 ? p_.nodes_[b].label : "", info->integer_param ? "," : "",
                                 info->integer_param ? std::to_string(param) : "", ")");
       int index = Intern(std::move(node));
@@ -320,7 +320,7 @@ Status FeatureProgram::LoadFitJson(std::string_view text) {
     for (const auto& item : doc.at("nodes")) {
       std::string label = item.at("label").get<std::string>();
       auto it = std::find_if(nodes_.begin(), nodes_.end(), [&](const Node& n) { return n.label == label; });
-      if (it == nodes_.end()) return absl::DataLossError(Cat("fitted node '", label, "' not in the recipe"));
+      if (it == nodes_.end()) return absl::DataLossError(StrCat("fitted node '", label, "' not in the recipe"));
       if (item.contains("boundaries")) it->boundaries = item["boundaries"].get<std::vector<double>>();
       if (item.contains("mean")) {
         it->mean = item["mean"].get<double>();
@@ -328,7 +328,7 @@ Status FeatureProgram::LoadFitJson(std::string_view text) {
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(Cat("fitted recipe parameters are malformed: ", e.what()));
+    return absl::DataLossError(StrCat("fitted recipe parameters are malformed: ", e.what()));
   }
   return absl::OkStatus();
 }

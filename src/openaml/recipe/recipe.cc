@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "openaml/recipe/text_util.h"
+#include "openaml/common/str_cat.h"
 #include "fmt/ranges.h"
 #include "nlohmann/json.hpp"
 
@@ -34,7 +34,7 @@ class ExprParser {
   Result<Expr> ParseWhole() {
     OPENAML_ASSIGN_OR_RETURN(Expr expr, ParseExpr(0));
     SkipSpace();
-    if (pos_ != text_.size()) return Error(pos_, Cat("unexpected '", text_.substr(pos_, 1),
+    if (pos_ != text_.size()) return Error(pos_, StrCat("unexpected '", text_.substr(pos_, 1),
                                                               "' after the end of the expression"));
     return expr;
   }
@@ -42,7 +42,7 @@ class ExprParser {
  private:
   Status Error(size_t at, std::string_view problem) const {
     return absl::InvalidArgumentError(
-        Cat(where_, " \"", text_, "\" at character ", at + 1, ": ", problem));
+        StrCat(where_, " \"", text_, "\" at character ", at + 1, ": ", problem));
   }
   void SkipSpace() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -50,7 +50,7 @@ class ExprParser {
 
   Result<Expr> ParseExpr(size_t depth) {
     if (depth > limits_.max_expression_depth)
-      return Error(pos_, Cat("expression nested deeper than ", limits_.max_expression_depth));
+      return Error(pos_, StrCat("expression nested deeper than ", limits_.max_expression_depth));
     SkipSpace();
     if (pos_ >= text_.size()) return Error(pos_, "expected a name or a transformation, found the end");
     Expr expr;
@@ -66,7 +66,7 @@ class ExprParser {
       pos_ = close + 1;
       return expr;
     }
-    if (!IsNameChar(c)) return Error(pos_, Cat("expected a name or a transformation, found '",
+    if (!IsNameChar(c)) return Error(pos_, StrCat("expected a name or a transformation, found '",
                                                         std::string(1, c), "'"));
     size_t start = pos_;
     while (pos_ < text_.size() && IsNameChar(text_[pos_])) ++pos_;
@@ -82,22 +82,22 @@ class ExprParser {
         expr.args.push_back(std::move(arg));
         SkipSpace();
         if (pos_ >= text_.size())
-          return Error(pos_, Cat("missing ')' to close ", expr.name, "("));
+          return Error(pos_, StrCat("missing ')' to close ", expr.name, "("));
         if (text_[pos_] == ',') { ++pos_; continue; }
         if (text_[pos_] == ')') { ++pos_; break; }
-        return Error(pos_, Cat("expected ',' or ')', found '", text_.substr(pos_, 1), "'"));
+        return Error(pos_, StrCat("expected ',' or ')', found '", text_.substr(pos_, 1), "'"));
       }
       return expr;
     }
     pos_ = after_word;
     if (IsAllDigits(word) || ((word[0] == '-' || word[0] == '+') && IsAllDigits(word.substr(1)))) {
       expr.kind = Expr::Kind::kInteger;
-      if (word.size() > 12) return Error(start, Cat("integer '", word, "' is out of range"));
+      if (word.size() > 12) return Error(start, StrCat("integer '", word, "' is out of range"));
       expr.integer = std::stoll(std::string(word));
       return expr;
     }
     if (!std::isalpha(static_cast<unsigned char>(word[0])))
-      return Error(start, Cat("name '", word, "' does not start with a letter and must be quoted"));
+      return Error(start, StrCat("name '", word, "' does not start with a letter and must be quoted"));
     expr.kind = Expr::Kind::kRef;
     expr.name = std::string(word);
     return expr;
@@ -127,12 +127,12 @@ std::string_view StripComment(std::string_view text) {
 
 Status CheckDefinedName(std::string_view name, std::string_view where, const RecipeLimits& limits) {
   if (name.empty() || name.size() > limits.max_name_length)
-    return absl::InvalidArgumentError(Cat(where, ": name '", name, "' must be 1-",
+    return absl::InvalidArgumentError(StrCat(where, ": name '", name, "' must be 1-",
                                                    limits.max_name_length, " characters"));
   if (!std::isalpha(static_cast<unsigned char>(name[0])))
-    return absl::InvalidArgumentError(Cat(where, ": name '", name, "' must start with a letter"));
+    return absl::InvalidArgumentError(StrCat(where, ": name '", name, "' must start with a letter"));
   if (IsBuiltinGroup(name))
-    return absl::InvalidArgumentError(Cat(where, ": '", name, "' is a built-in group and cannot be redefined"));
+    return absl::InvalidArgumentError(StrCat(where, ": '", name, "' is a built-in group and cannot be redefined"));
   return absl::OkStatus();
 }
 
@@ -148,7 +148,7 @@ std::string QuoteNameIfNeeded(std::string_view name) {
   for (char c : name) plain = plain && IsNameChar(c);
   if (plain) return std::string(name);
   char quote = name.find('\'') == std::string_view::npos ? '\'' : '"';
-  return Cat(std::string(1, quote), name, std::string(1, quote));
+  return StrCat(std::string(1, quote), name, std::string(1, quote));
 }
 
 std::string Expr::ToString() const {
@@ -158,7 +158,7 @@ std::string Expr::ToString() const {
     case Kind::kCall: {
       std::vector<std::string> parts;
       for (const Expr& arg : args) parts.push_back(arg.ToString());
-      return Cat(name, "(", fmt::format("{}", fmt::join(parts, ",")), ")");
+      return StrCat(name, "(", fmt::format("{}", fmt::join(parts, ",")), ")");
     }
   }
   return {};
@@ -170,48 +170,48 @@ Result<Expr> ParseExpression(std::string_view text, std::string_view where, cons
 
 Result<Recipe> Recipe::Parse(std::string_view json_text, const RecipeLimits& limits) {
   if (json_text.size() > limits.max_recipe_bytes)
-    return absl::InvalidArgumentError(Cat("recipe is ", json_text.size(), " bytes, more than the limit of ",
+    return absl::InvalidArgumentError(StrCat("recipe is ", json_text.size(), " bytes, more than the limit of ",
                                                    limits.max_recipe_bytes));
   Json doc;
   try {
     doc = Json::parse(json_text);
   } catch (const nlohmann::json::parse_error& e) {
     return absl::InvalidArgumentError(
-        Cat("recipe is not valid JSON at character ", e.byte, ": ", e.what()));
+        StrCat("recipe is not valid JSON at character ", e.byte, ": ", e.what()));
   }
   if (!doc.is_object()) return absl::InvalidArgumentError("recipe must be a JSON object");
   Recipe recipe;
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (it.key() != "groups" && it.key() != "assignments" && it.key() != "outputs")
-      return absl::InvalidArgumentError(Cat("recipe has an unknown section '", it.key(),
+      return absl::InvalidArgumentError(StrCat("recipe has an unknown section '", it.key(),
                                                      "' (expected groups, assignments, outputs)"));
   }
   if (doc.contains("groups") && !doc["groups"].is_null()) {
     const Json& groups = doc["groups"];
     if (!groups.is_object()) return absl::InvalidArgumentError("recipe groups must be an object of name: expression");
     for (auto it = groups.begin(); it != groups.end(); ++it) {
-      std::string where = Cat("recipe groups['", it.key(), "']");
+      std::string where = StrCat("recipe groups['", it.key(), "']");
       OPENAML_RETURN_IF_ERROR(CheckDefinedName(it.key(), where, limits));
-      if (!it.value().is_string()) return absl::InvalidArgumentError(Cat(where, " must be a string"));
+      if (!it.value().is_string()) return absl::InvalidArgumentError(StrCat(where, " must be a string"));
       std::string source = it.value().get<std::string>();
       OPENAML_ASSIGN_OR_RETURN(Expr expr, ParseExpression(source, where, limits));
       if (expr.kind != Expr::Kind::kCall || (expr.name != "group" && expr.name != "group_remove"))
-        return absl::InvalidArgumentError(Cat(where, " \"", source,
+        return absl::InvalidArgumentError(StrCat(where, " \"", source,
                                                        "\": a group must be group(...) or group_remove(...)"));
       GroupDef group{it.key(), expr.name == "group_remove", {}, source};
       for (Expr& member : expr.args) {
         if (member.kind != Expr::Kind::kRef)
-          return absl::InvalidArgumentError(Cat(where, " \"", source, "\" at character ",
+          return absl::InvalidArgumentError(StrCat(where, " \"", source, "\" at character ",
                                                          member.position + 1,
                                                          ": group members must be variable or group names"));
         group.members.push_back(std::move(member));
       }
       if (group.remove && group.members.size() < 2)
-        return absl::InvalidArgumentError(Cat(where, " \"", source,
+        return absl::InvalidArgumentError(StrCat(where, " \"", source,
                                                        "\": group_remove needs a group and at least one name"));
       for (const GroupDef& g : recipe.groups)
         if (g.name == group.name)
-          return absl::InvalidArgumentError(Cat(where, ": defined twice"));
+          return absl::InvalidArgumentError(StrCat(where, ": defined twice"));
       recipe.groups.push_back(std::move(group));
     }
   }
@@ -220,14 +220,14 @@ Result<Recipe> Recipe::Parse(std::string_view json_text, const RecipeLimits& lim
     if (!assignments.is_object())
       return absl::InvalidArgumentError("recipe assignments must be an object of name: expression");
     for (auto it = assignments.begin(); it != assignments.end(); ++it) {
-      std::string where = Cat("recipe assignments['", it.key(), "']");
+      std::string where = StrCat("recipe assignments['", it.key(), "']");
       OPENAML_RETURN_IF_ERROR(CheckDefinedName(it.key(), where, limits));
-      if (!it.value().is_string()) return absl::InvalidArgumentError(Cat(where, " must be a string"));
+      if (!it.value().is_string()) return absl::InvalidArgumentError(StrCat(where, " must be a string"));
       std::string source = it.value().get<std::string>();
       OPENAML_ASSIGN_OR_RETURN(Expr expr, ParseExpression(source, where, limits));
       for (const GroupDef& g : recipe.groups)
         if (g.name == it.key())
-          return absl::InvalidArgumentError(Cat(where, ": name already used by a group"));
+          return absl::InvalidArgumentError(StrCat(where, ": name already used by a group"));
       recipe.assignments.push_back({it.key(), std::move(expr), source});
     }
   }
@@ -235,8 +235,8 @@ Result<Recipe> Recipe::Parse(std::string_view json_text, const RecipeLimits& lim
     return absl::InvalidArgumentError("recipe outputs must be a non-empty array of strings");
   size_t index = 0;
   for (const Json& item : doc["outputs"]) {
-    std::string where = Cat("recipe outputs[", index++, "]");
-    if (!item.is_string()) return absl::InvalidArgumentError(Cat(where, " must be a string"));
+    std::string where = StrCat("recipe outputs[", index++, "]");
+    if (!item.is_string()) return absl::InvalidArgumentError(StrCat(where, " must be a string"));
     std::string full = item.get<std::string>();
     std::string source(StripComment(full));
     OPENAML_ASSIGN_OR_RETURN(Expr expr, ParseExpression(source, where, limits));
