@@ -171,4 +171,30 @@ Result<std::unique_ptr<DataSetReader>> DataSetReader::Make(std::vector<DataFile>
       std::make_unique<DataSetReaderImpl>(std::move(files), schema, rearrangement, options));
 }
 
+Result<std::vector<std::vector<std::string>>> ReadFirstRecords(const DataFile& file, size_t max_records,
+                                                              CsvOptions options) {
+  if (!file.open) return absl::InternalError(StrCat(file.uri, ": no way to open the file"));
+  Result<std::unique_ptr<ByteSource>> source = file.open();
+  if (!source.ok()) return WithContext(source.status(), file.uri);
+  options.has_header = false;
+  OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Make(std::move(*source), options));
+  std::vector<std::vector<std::string>> records;
+  CsvRecord record;
+  while (records.size() < max_records) {
+    Result<bool> more = reader->Next(&record);
+    if (!more.ok()) return WithContext(more.status(), file.uri);
+    if (!*more) break;
+    records.emplace_back(record.fields.begin(), record.fields.end());
+  }
+  return records;
+}
+
+Result<Schema> InferSchemaFromFiles(const std::vector<DataFile>& files, const InferenceOptions& options) {
+  if (files.empty()) return absl::InvalidArgumentError("no data files to infer a schema from");
+  OPENAML_ASSIGN_OR_RETURN(auto records, ReadFirstRecords(files[0], options.sample_records + 1));
+  Result<Schema> schema = InferSchemaFromRecords(records, options);
+  if (!schema.ok()) return WithContext(schema.status(), files[0].uri);
+  return schema;
+}
+
 }  // namespace openaml

@@ -12,6 +12,7 @@
 #include "openaml/ingest/byte_source.h"
 #include "openaml/ingest/csv_reader.h"
 #include "openaml/ingest/data_rearrangement.h"
+#include "openaml/schema/inference.h"
 #include "openaml/schema/schema.h"
 
 namespace openaml {
@@ -56,5 +57,13 @@ class DataSetReader {
   /// Called for each bad record with its file's uri, as it is found (for job logs).
   virtual void set_bad_record_handler(std::function<void(const std::string&, const BadRecord&)> on_bad) = 0;
 };
+
+/// Read the first `max_records` good records of `file` (header line included: no header handling here),
+/// as strings. The field count is taken from the first record.
+Result<std::vector<std::vector<std::string>>> ReadFirstRecords(const DataFile& file, size_t max_records,
+                                                              CsvOptions options = CsvOptions::Defaults());
+
+/// Infer a schema (spec §4.6) from the first records of the first file of `files`.
+Result<Schema> InferSchemaFromFiles(const std::vector<DataFile>& files, const InferenceOptions& options);
 
 }  // namespace openaml

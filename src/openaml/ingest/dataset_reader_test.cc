@@ -1,5 +1,6 @@
 #include "openaml/ingest/dataset_reader.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,49 @@ TEST(DataSetReader, OpenFailuresNameTheFile) {
   EXPECT_EQ(rows.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(rows.status().message()), HasSubstr("file:///nope.csv"));
   EXPECT_FALSE(DataSetReader::Make({}, TwoColumns(false), DataRearrangement{}, DataSetOptions::Defaults()).ok());
+}
+
+}  // namespace
+}  // namespace openaml
+
+namespace openaml {
+namespace {
+
+TEST(InferSchemaFromFiles, GuessesTheBankingTypesLikeTheConsole) {
+  // Spec §4.6 / §15.1: the console's types for banking.csv. `previous` is all 0 in the first 1,000
+  // records, so it comes out NUMERIC (as the console inferred it), not BINARY as in AWS's sample schema.
+  Result<std::vector<DataFile>> files =
+      ListLocalDataFiles(std::string(OPENAML_SOURCE_DIR) + "/examples/banking/banking.csv");
+  ASSERT_TRUE(files.ok());
+  InferenceOptions options;
+  options.target = "y";
+  Result<Schema> schema = InferSchemaFromFiles(*files, options);
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  EXPECT_TRUE(schema->data_file_contains_header);
+  EXPECT_EQ(schema->target, "y");
+  ASSERT_EQ(schema->attributes.size(), 21u);
+  const std::set<std::string> numeric = {"age",          "duration",       "campaign",      "pdays",
+                                         "previous",     "emp_var_rate",   "cons_price_idx", "cons_conf_idx",
+                                         "euribor3m",    "nr_employed"};
+  for (const Attribute& a : schema->attributes) {
+    const AttributeType expected = a.name == "y"                 ? AttributeType::kBinary
+                                   : numeric.contains(a.name)    ? AttributeType::kNumeric
+                                                                 : AttributeType::kCategorical;
+    EXPECT_EQ(a.type, expected) << a.name;
+  }
+  // The batch file has no target column.
+  Result<std::vector<DataFile>> batch =
+      ListLocalDataFiles(std::string(OPENAML_SOURCE_DIR) + "/examples/banking/banking-batch.csv");
+  Result<Schema> batch_schema = InferSchemaFromFiles(*batch, InferenceOptions::Defaults());
+  ASSERT_TRUE(batch_schema.ok());
+  EXPECT_EQ(batch_schema->attributes.size(), 20u);
+  EXPECT_EQ(batch_schema->attributes[13].name, "previous");
+}
+
+TEST(InferSchemaFromFiles, ReportsEmptyFiles) {
+  Result<Schema> schema = InferSchemaFromFiles({MakeMemoryDataFile("mem://empty.csv", "\n\n")}, InferenceOptions::Defaults());
+  ASSERT_FALSE(schema.ok());
+  EXPECT_THAT(std::string(schema.status().message()), HasSubstr("mem://empty.csv: no records"));
 }
 
 }  // namespace
