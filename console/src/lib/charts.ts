@@ -43,7 +43,7 @@ export function barChart(container: HTMLElement, label: string, categories: stri
   chart.setOption({
     aria: { enabled: true },
     tooltip: { trigger: 'axis' },
-    grid: { left: options.horizontal ? 120 : 50, right: 20, top: 20, bottom: 40, containLabel: false },
+    grid: { left: options.horizontal ? 120 : 55, right: 20, top: 30, bottom: 40, containLabel: false },
     xAxis: options.horizontal ? valueAxis : categoryAxis,
     yAxis: options.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     series: [{ type: 'bar', data: values, itemStyle: { color: options.color ?? '#3b73b9' } }],

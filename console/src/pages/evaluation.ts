@@ -147,11 +147,13 @@ function drawBinary(body: HTMLElement, detail: EvaluationDetail, histograms: Sco
     animation: false,
     legend: { data: ['Actual 1', 'Actual 0'], top: 0 },
     tooltip: { trigger: 'axis' },
-    grid: { left: 55, right: 20, top: 30, bottom: 40 },
+    // Two scales (actual 0 on the left, actual 1 on the right): with 11% positives one scale would flatten them.
+    grid: { left: 60, right: 60, top: 40, bottom: 40 },
     xAxis: { type: 'value', min: 0, max: 1, name: 'score', nameLocation: 'middle', nameGap: 25 },
-    yAxis: { type: 'value', name: 'records' },
+    yAxis: [{ type: 'value', name: 'actual 0', axisLine: { show: true, lineStyle: { color: '#c62828' } } },
+            { type: 'value', name: 'actual 1', axisLine: { show: true, lineStyle: { color: '#2e7d32' } }, splitLine: { show: false } }],
     series: [
-      { name: 'Actual 1', type: 'bar', data: centers.map((c, i) => [c, histograms.positive[i]]), barWidth: '95%',
+      { name: 'Actual 1', type: 'bar', yAxisIndex: 1, data: centers.map((c, i) => [c, histograms.positive[i]]), barWidth: '95%',
         barGap: '-100%', itemStyle: { color: 'rgba(46, 125, 50, 0.65)' } },
       { name: 'Actual 0', type: 'bar', data: centers.map((c, i) => [c, histograms.negative[i]]), barWidth: '95%',
         itemStyle: { color: 'rgba(198, 40, 40, 0.45)' } },
