@@ -35,6 +35,9 @@ export function renderDashboard({ root }: PageContext): () => void {
   const search = h('input', { type: 'search', placeholder: 'Name or ID', name: 'search' });
   const status = h('select', { name: 'status' },
     ['All', 'PENDING', 'INPROGRESS', 'COMPLETED', 'FAILED'].map((s) => h('option', { value: s === 'All' ? '' : s }, s)));
+  const since = h('select', { name: 'since' },
+    ([['', 'Any time'], ['3600', 'Last hour'], ['86400', 'Last day'], ['604800', 'Last week']] as const)
+      .map(([value, label]) => h('option', { value }, label)));
   const kind = h('select', { name: 'kind' },
     h('option', { value: '' }, 'All'), kSections.map((s) => h('option', { value: s.kind }, s.title)));
   const auto = h('input', { type: 'checkbox', checked: true, name: 'auto' });
@@ -51,15 +54,17 @@ export function renderDashboard({ root }: PageContext): () => void {
         h('a', { class: 'button', href: '#/objects' }, 'Upload data'),
         h('a', { class: 'button primary', href: '#/datasources/new' }, 'Create datasource'),
         h('a', { class: 'button', href: '#/models/new' }, 'Create model'))),
-    h('div', { class: 'filters', role: 'search' }, field('Search', search), field('Status', status), field('Show', kind),
+    h('div', { class: 'filters', role: 'search' }, field('Search', search), field('Status', status), field('Created', since), field('Show', kind),
       h('label', { class: 'check' }, auto, ' Auto refresh'), refreshed),
     body);
 
   function draw(): void {
     const needle = search.value.trim().toLowerCase();
+    const after = since.value ? Date.now() / 1000 - Number(since.value) : 0;
     replace(body, kSections.filter((s) => !kind.value || kind.value === s.kind).map((section) => {
       const items = (data.get(section.kind) ?? []).filter((item) =>
         (!status.value || item.Status === status.value) &&
+        (!after || Number(item.CreatedAt ?? 0) >= after) &&
         (!needle || String(item.Name ?? '').toLowerCase().includes(needle) ||
           String(item[section.idKey]).toLowerCase().includes(needle)));
       const error = errors.get(section.kind);
@@ -103,6 +108,7 @@ export function renderDashboard({ root }: PageContext): () => void {
 
   search.addEventListener('input', draw);
   status.addEventListener('change', draw);
+  since.addEventListener('change', draw);
   kind.addEventListener('change', draw);
   auto.addEventListener('change', () => {
     window.clearTimeout(timer);
