@@ -1,3 +1,4 @@
+#include "openaml/common/str_cat.h"
 #include "openaml/storage/objects/fs_internal.h"
 
 #include <dirent.h>
@@ -28,7 +29,7 @@ UniqueFd::~UniqueFd() {
 }
 
 Status ErrnoStatus(std::string_view what, int error_number) {
-  std::string message = Cat(what, ": ", std::strerror(error_number));
+  std::string message = StrCat(what, ": ", std::strerror(error_number));
   switch (error_number) {
     case ENOENT:
     case ENOTDIR:
@@ -48,7 +49,7 @@ Status ErrnoStatus(std::string_view what, int error_number) {
 
 Result<UniqueFd> OpenDirAt(int dir_fd, const std::string& name) {
   int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(Cat("open directory"), errno);
+  if (fd < 0) return ErrnoStatus(StrCat("open directory"), errno);
   return UniqueFd(fd);
 }
 
@@ -60,10 +61,10 @@ Result<UniqueFd> OpenFileAt(int dir_fd, const std::string& name) {
 
 Result<UniqueFd> OpenOrCreateDir(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    return ErrnoStatus(Cat("create directory ", path), errno);
+    return ErrnoStatus(StrCat("create directory ", path), errno);
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(Cat("open directory ", path), errno);
+  if (fd < 0) return ErrnoStatus(StrCat("open directory ", path), errno);
   return UniqueFd(fd);
 }
 
@@ -109,7 +110,7 @@ Status RemoveTreeAt(int dir_fd, const std::string& name) {
 
 Status SyncFd(int fd, std::string_view what) {
   while (::fsync(fd) != 0) {
-    if (errno != EINTR) return ErrnoStatus(Cat("fsync ", what), errno);
+    if (errno != EINTR) return ErrnoStatus(StrCat("fsync ", what), errno);
   }
   return absl::OkStatus();
 }
@@ -144,7 +145,7 @@ Result<std::string> ReadSmallFileAt(int dir_fd, const std::string& name, size_t 
   OPENAML_ASSIGN_OR_RETURN(UniqueFd fd, OpenFileAt(dir_fd, name));
   std::string data(max_size + 1, '\0');
   OPENAML_ASSIGN_OR_RETURN(size_t n, PreadFull(fd.get(), data.data(), data.size(), 0));
-  if (n > max_size) return absl::DataLossError(Cat("file '", name, "' is larger than expected"));
+  if (n > max_size) return absl::DataLossError(StrCat("file '", name, "' is larger than expected"));
   data.resize(n);
   return data;
 }
@@ -152,7 +153,7 @@ Result<std::string> ReadSmallFileAt(int dir_fd, const std::string& name, size_t 
 Status WriteNewFileAt(int dir_fd, const std::string& name, std::string_view content, bool sync) {
   int raw_fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (raw_fd < 0) {
-    if (errno == EEXIST) return absl::AlreadyExistsError(Cat("file '", name, "' exists"));
+    if (errno == EEXIST) return absl::AlreadyExistsError(StrCat("file '", name, "' exists"));
     return ErrnoStatus("create file", errno);
   }
   UniqueFd fd(raw_fd);

@@ -1,3 +1,4 @@
+#include "openaml/common/str_cat.h"
 #include "openaml/storage/objects/local_object_store.h"
 
 #include <errno.h>
@@ -21,7 +22,6 @@
 
 namespace openaml::storage {
 
-using internal::Cat;
 
 using internal::DecodeName;
 using internal::EncodeSegment;
@@ -46,16 +46,16 @@ constexpr size_t kUploadIdHexChars = 32;
 constexpr size_t kCopyChunk = 256 << 10;
 
 Status NoSuchBucket(std::string_view bucket) {
-  return absl::NotFoundError(Cat("NoSuchBucket: the bucket '", bucket, "' does not exist"));
+  return absl::NotFoundError(StrCat("NoSuchBucket: the bucket '", bucket, "' does not exist"));
 }
 
 Status NoSuchKey(std::string_view bucket, std::string_view key) {
-  return absl::NotFoundError(Cat("NoSuchKey: no object '", key, "' in bucket '", bucket, "'"));
+  return absl::NotFoundError(StrCat("NoSuchKey: no object '", key, "' in bucket '", bucket, "'"));
 }
 
 Status NoSuchUpload(std::string_view upload_id) {
   return absl::NotFoundError(
-      Cat("NoSuchUpload: no multipart upload '", upload_id.substr(0, 64), "' for this bucket and key"));
+      StrCat("NoSuchUpload: no multipart upload '", upload_id.substr(0, 64), "' for this bucket and key"));
 }
 
 std::string PartFileName(int part_number) {
@@ -113,7 +113,7 @@ Result<UploadMeta> DecodeUploadMeta(const std::string& text) {
     meta.options.content_type = json.at("content_type").get<std::string>();
     meta.options.user_metadata = json.at("user_metadata").get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(Cat("multipart upload state unreadable: ", e.what()));
+    return absl::DataLossError(StrCat("multipart upload state unreadable: ", e.what()));
   }
   return meta;
 }
@@ -157,7 +157,7 @@ bool StartsWith(std::string_view text, std::string_view prefix) { return text.st
 Status ValidateBucketName(std::string_view bucket) {
   auto invalid = [&](std::string_view why) {
     return absl::InvalidArgumentError(
-        Cat("InvalidBucketName: '", bucket.substr(0, 80), "' is not a valid bucket name: ", why));
+        StrCat("InvalidBucketName: '", bucket.substr(0, 80), "' is not a valid bucket name: ", why));
   };
   if (bucket.size() < 3 || bucket.size() > 63) return invalid("it must be 3 to 63 characters long");
   for (char c : bucket) {
@@ -188,7 +188,7 @@ Status ValidateBucketName(std::string_view bucket) {
 Status ValidateObjectKey(std::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("InvalidKey: the object key is empty");
   if (key.size() > internal::kMaxKeyBytes) {
-    return absl::InvalidArgumentError(Cat("KeyTooLongError: the object key is ", key.size(),
+    return absl::InvalidArgumentError(StrCat("KeyTooLongError: the object key is ", key.size(),
                                                    " bytes; the limit is ", internal::kMaxKeyBytes));
   }
   if (!internal::IsValidUtf8(key)) return absl::InvalidArgumentError("InvalidKey: the object key is not valid UTF-8");
@@ -311,7 +311,7 @@ struct LocalObjectStore::Impl {
     {
       std::lock_guard<std::mutex> lock(namespace_mutex);
       if (::renameat(parent, name.c_str(), tmp_dir.get(), aside.c_str()) != 0) {
-        return ErrnoStatus(Cat("remove ", what), errno);
+        return ErrnoStatus(StrCat("remove ", what), errno);
       }
     }
     OPENAML_RETURN_IF_ERROR(SyncDir(parent));
@@ -384,7 +384,7 @@ class LocalObjectWriter final : public ObjectWriter {
     info.content_type = options_.content_type;
     info.user_metadata = options_.user_metadata;
     if (options_.expected_md5_hex && NormalizeEtag(*options_.expected_md5_hex) != info.etag) {
-      return absl::InvalidArgumentError(Cat("BadDigest: the Content-MD5 you specified (",
+      return absl::InvalidArgumentError(StrCat("BadDigest: the Content-MD5 you specified (",
                                                      *options_.expected_md5_hex,
                                                      ") did not match what was received (", info.etag, ")"));
     }
@@ -478,7 +478,7 @@ class ListWalker {
         }
         segment = std::move(recovered).value();
       }
-      Child child{Cat(base, segment, decoded->kind == EntryKind::kDirectory ? "/" : ""), std::move(name),
+      Child child{StrCat(base, segment, decoded->kind == EntryKind::kDirectory ? "/" : ""), std::move(name),
                   decoded->kind};
       children.push_back(std::move(child));
     }
@@ -563,7 +563,7 @@ Result<std::unique_ptr<LocalObjectStore>> LocalObjectStore::Make(const std::stri
                                                                 const LocalObjectStoreOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(root, error);
-  if (error) return absl::InternalError(Cat("create data directory ", root, ": ", error.message()));
+  if (error) return absl::InternalError(StrCat("create data directory ", root, ": ", error.message()));
   std::unique_ptr<LocalObjectStore> store(new LocalObjectStore(root, options));
   Impl& impl = *store->impl_;
   OPENAML_ASSIGN_OR_RETURN(impl.objects_dir, internal::OpenOrCreateDir(root + "/objects"));
@@ -603,7 +603,7 @@ Status LocalObjectStore::CreateBucket(std::string_view bucket) {
   OPENAML_RETURN_IF_ERROR(ValidateBucketName(bucket));
   std::string name(bucket);
   auto already = [&] {
-    return absl::AlreadyExistsError(Cat("BucketAlreadyOwnedByYou: the bucket '", bucket, "' exists"));
+    return absl::AlreadyExistsError(StrCat("BucketAlreadyOwnedByYou: the bucket '", bucket, "' exists"));
   };
   // Build the bucket directory with its marker in tmp/, then rename it into place: it appears whole.
   std::string staged = "bkt-" + RandomHex(12);
@@ -642,7 +642,7 @@ Status LocalObjectStore::DeleteBucket(std::string_view bucket) {
     OPENAML_ASSIGN_OR_RETURN(bool has_object, impl_->DirHasObject(bucket_fd.get()));
     if (has_object) {
       return absl::FailedPreconditionError(
-          Cat("BucketNotEmpty: the bucket '", bucket, "' you tried to delete is not empty"));
+          StrCat("BucketNotEmpty: the bucket '", bucket, "' you tried to delete is not empty"));
     }
     if (::renameat(impl_->objects_dir.get(), std::string(bucket).c_str(), impl_->tmp_dir.get(), aside.c_str()) != 0) {
       return ErrnoStatus("delete bucket", errno);
@@ -671,7 +671,7 @@ Result<std::unique_ptr<ByteSource>> LocalObjectStore::GetObject(std::string_view
   if (range) {
     auto invalid_range = [&] {
       return absl::InvalidArgumentError(
-          Cat("InvalidRange: the requested range is not satisfiable (object size ", stored.size, ")"));
+          StrCat("InvalidRange: the requested range is not satisfiable (object size ", stored.size, ")"));
     };
     if (range->suffix_length) {
       if (*range->suffix_length == 0 || stored.size == 0) return invalid_range();
@@ -812,7 +812,7 @@ Result<std::unique_ptr<ObjectWriter>> LocalObjectStore::UploadPart(std::string_v
                                                                    std::string_view upload_id, int part_number) {
   if (part_number < 1 || part_number > kMaxPartNumber) {
     return absl::InvalidArgumentError(
-        Cat("InvalidArgument: part number must be an integer between 1 and ", kMaxPartNumber));
+        StrCat("InvalidArgument: part number must be an integer between 1 and ", kMaxPartNumber));
   }
   OPENAML_RETURN_IF_ERROR(impl_->OpenUpload(bucket, key, upload_id).status());
   OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<StagedFile> staged, StagedFile::Create(impl_->tmp_dir.get()));
@@ -841,7 +841,7 @@ Result<ObjectInfo> LocalObjectStore::CompleteMultipartUpload(std::string_view bu
       return absl::InvalidArgumentError("InvalidPartOrder: the list of parts was not in ascending order");
     }
     auto invalid_part = [&](std::string_view why) {
-      return absl::InvalidArgumentError(Cat("InvalidPart: part ", part.part_number, " ", why));
+      return absl::InvalidArgumentError(StrCat("InvalidPart: part ", part.part_number, " ", why));
     };
     if (part.part_number < 1 || part.part_number > kMaxPartNumber) return invalid_part("is out of range");
     auto file = OpenFileAt(upload_dir.get(), PartFileName(part.part_number));
@@ -859,7 +859,7 @@ Result<ObjectInfo> LocalObjectStore::CompleteMultipartUpload(std::string_view bu
   }
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     if (sizes[i] < impl_->options.min_part_size) {
-      return absl::InvalidArgumentError(Cat("EntityTooSmall: part ", parts[i].part_number, " is ", sizes[i],
+      return absl::InvalidArgumentError(StrCat("EntityTooSmall: part ", parts[i].part_number, " is ", sizes[i],
                                                      " bytes; every part but the last must be at least ",
                                                      impl_->options.min_part_size));
     }
@@ -872,7 +872,7 @@ Result<ObjectInfo> LocalObjectStore::CompleteMultipartUpload(std::string_view bu
   ObjectInfo info;
   info.key = std::string(key);
   info.size = staged->size();
-  info.etag = Cat(crypto::HexEncode(crypto::Md5(part_md5s)), "-", parts.size());
+  info.etag = StrCat(crypto::HexEncode(crypto::Md5(part_md5s)), "-", parts.size());
   info.last_modified_ms = internal::NowMs();
   info.content_type = meta.options.content_type;
   info.user_metadata = meta.options.user_metadata;

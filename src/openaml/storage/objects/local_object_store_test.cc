@@ -1,3 +1,4 @@
+#include "openaml/common/str_cat.h"
 #include "openaml/storage/objects/local_object_store.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,6 @@
 namespace openaml::storage {
 namespace {
 
-using internal::Cat;
 using testing::FilesUnder;
 using testing::Message;
 using testing::GetString;
@@ -409,8 +409,8 @@ TEST_F(LocalObjectStoreTest, ListsWithPrefixAndDelimiter) {
 
 TEST_F(LocalObjectStoreTest, PaginatesThroughGroupsWithoutRepeats) {
   for (int i = 0; i < 5; ++i) {
-    for (int k = 0; k < 3; ++k) ASSERT_TRUE(PutString(*store_, "bucket", Cat("d", i, "/f", k), "x").ok());
-    ASSERT_TRUE(PutString(*store_, "bucket", Cat("f", i), "x").ok());
+    for (int k = 0; k < 3; ++k) ASSERT_TRUE(PutString(*store_, "bucket", StrCat("d", i, "/f", k), "x").ok());
+    ASSERT_TRUE(PutString(*store_, "bucket", StrCat("f", i), "x").ok());
   }
   ListObjectsRequest request;
   request.delimiter = "/";
@@ -456,7 +456,7 @@ TEST_F(LocalObjectStoreTest, ListingMatchesReferenceOnRandomKeysAndRequests) {
           auto actual = store_->ListObjects("bucket", request);
           ASSERT_TRUE(actual.ok());
           ListObjectsResult expected = ReferenceList(keys, request);
-          std::string where = Cat("prefix='", prefix, "' delimiter='", delimiter, "' max=", max_keys,
+          std::string where = StrCat("prefix='", prefix, "' delimiter='", delimiter, "' max=", max_keys,
                                   " after='", request.start_after, "'");
           ASSERT_EQ(Keys(*actual), Keys(expected)) << where;
           ASSERT_EQ(actual->common_prefixes, expected.common_prefixes) << where;
@@ -479,7 +479,7 @@ TEST_F(LocalObjectStoreTest, ListingMatchesReferenceOnRandomKeysAndRequests) {
 
 TEST_F(LocalObjectStoreTest, ListsThousandsOfKeysInPages) {
   std::set<std::string> keys;
-  for (int i = 0; i < 3000; ++i) keys.insert(Cat("logs/", i % 10, "/part-", 100000 + i));
+  for (int i = 0; i < 3000; ++i) keys.insert(StrCat("logs/", i % 10, "/part-", 100000 + i));
   for (const std::string& key : keys) ASSERT_TRUE(PutString(*store_, "bucket", key, "x").ok());
   ListObjectsRequest request;
   request.prefix = "logs/";
@@ -798,7 +798,7 @@ TEST_F(LocalObjectStoreTest, ConcurrentPutsAndDeletesInOneDirectoryKeepTheTreeCo
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
-        std::string key = Cat("deep/er/dir/", t, "-", i % 3);
+        std::string key = StrCat("deep/er/dir/", t, "-", i % 3);
         if (!PutString(*store_, "bucket", key, "x").ok()) ++failures;
         if (!store_->DeleteObject("bucket", key).ok()) ++failures;
       }

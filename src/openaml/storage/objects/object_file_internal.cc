@@ -1,3 +1,4 @@
+#include "openaml/common/str_cat.h"
 #include "openaml/storage/objects/object_file_internal.h"
 
 #include <errno.h>
@@ -72,7 +73,7 @@ Result<ObjectInfo> ReadObjectInfo(int fd) {
     info.content_type = meta.at("content_type").get<std::string>();
     info.user_metadata = meta.at("user_metadata").get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(Cat("object file metadata unreadable: ", e.what()));
+    return absl::DataLossError(StrCat("object file metadata unreadable: ", e.what()));
   }
   if (info.size != file_size - kFooterSize - meta_size) {
     return absl::DataLossError("object file body size disagrees with its metadata");

@@ -1,30 +1,13 @@
-// String helpers for this domain. Debian's Abseil is built with its own absl::string_view (not an alias of
-// std::string_view), so absl::StrCat and friends do not accept std::string_view: these small helpers do.
+// String helpers for this domain that Debian's Abseil cannot provide for std::string_view (its absl::string_view
+// is a separate type): splitting and integer parsing. Concatenation is openaml::StrCat (common/str_cat.h).
 #pragma once
 
 #include <charconv>
-#include <concepts>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace openaml::storage::internal {
-
-inline void AppendPiece(std::string& out, std::string_view piece) { out.append(piece); }
-inline void AppendPiece(std::string& out, char c) { out.push_back(c); }
-template <std::integral T>
-  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
-void AppendPiece(std::string& out, T value) {
-  out += std::to_string(value);
-}
-
-/// Concatenate strings, string views, characters and integers.
-template <typename... Pieces>
-std::string Cat(const Pieces&... pieces) {
-  std::string out;
-  (AppendPiece(out, pieces), ...);
-  return out;
-}
 
 /// Split `text` on `separator`, keeping empty pieces.
 inline std::vector<std::string_view> Split(std::string_view text, char separator) {
