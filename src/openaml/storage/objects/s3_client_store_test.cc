@@ -1,5 +1,5 @@
 // S3ClientObjectStore against real S3-compatible servers started here: moto's S3 server (when the python3 that
-// has moto is present) and, when built, a second openaml server process. Each is skipped with the reason printed
+// has moto is present) and, when built, a second openaml server process (which also checks our signatures). Each is skipped with the reason printed
 // when it cannot run on this machine.
 #include "openaml/storage/objects/s3_client_store.h"
 
@@ -126,45 +126,99 @@ std::string MotoPython() {
   return "/root/.pyenv/shims/python3";
 }
 
-/// moto's S3 server, started once for all tests of the suite.
-class MotoS3Test : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
+/// The openaml executable: $OPENAML_BIN, else "openaml" in the nearest ancestor directory of this test binary
+/// (the build directory's root).
+std::string OpenamlBinary() {
+  if (const char* configured = std::getenv("OPENAML_BIN")) return configured;
+  std::error_code error;
+  std::filesystem::path dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
+  for (; !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    if (std::filesystem::is_regular_file(dir / "openaml", error)) return (dir / "openaml").string();
+  }
+  return "";
+}
+
+enum class Backend { kMoto, kOpenaml };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kMoto ? "Moto" : "Openaml";
+}
+
+/// One running server per backend, started on first use and kept for the whole test process.
+struct RunningServer {
+  std::unique_ptr<ServerProcess> process;
+  std::unique_ptr<TempDir> data_dir;
+  int port = 0;
+  std::string skip_reason;
+  bool started = false;
+};
+
+constexpr char kAccessKey[] = "AKIDOBJECTSTEST00001";
+constexpr char kSecretKey[] = "objects-test-secret-key-0123456789abcdef";
+
+RunningServer& ServerFor(Backend backend) {
+  static RunningServer servers[2];
+  RunningServer& server = servers[static_cast<int>(backend)];
+  if (server.started) return server;
+  server.started = true;
+  server.port = FreePort();
+  std::string why;
+  if (backend == Backend::kMoto) {
     std::string python = MotoPython();
     if (!std::filesystem::exists(python)) {
-      skip_reason_ = StrCat("moto tests skipped: ", python, " not found (set OPENAML_MOTO_PYTHON)");
-      return;
+      server.skip_reason = StrCat("moto tests skipped: ", python, " not found (set OPENAML_MOTO_PYTHON)");
+      return server;
     }
-    port_ = FreePort();
-    server_ = ServerProcess::Start({python, "-m", "moto.server", "-H", "127.0.0.1", "-p", std::to_string(port_)},
-                                   port_, &skip_reason_);
-    if (server_ == nullptr) skip_reason_ = StrCat("moto tests skipped (is moto installed for ", python, "?): ", skip_reason_);
+    server.process = ServerProcess::Start(
+        {python, "-m", "moto.server", "-H", "127.0.0.1", "-p", std::to_string(server.port)}, server.port, &why);
+    if (server.process == nullptr) {
+      server.skip_reason = StrCat("moto tests skipped (is moto installed for ", python, "?): ", why);
+    }
+    return server;
   }
-  static void TearDownTestSuite() { server_.reset(); }
+  std::string binary = OpenamlBinary();
+  if (binary.empty() || !std::filesystem::exists(binary)) {
+    server.skip_reason = "openaml server tests skipped: no openaml binary found (build it, or set OPENAML_BIN)";
+    return server;
+  }
+  server.data_dir = std::make_unique<TempDir>();
+  server.process = ServerProcess::Start(
+      {binary, "serve", "--data-dir", server.data_dir->path(), "--listen", StrCat("127.0.0.1:", server.port)},
+      server.port, &why, {StrCat("OPENAML_ACCESS_KEY_ID=", kAccessKey), StrCat("OPENAML_SECRET_ACCESS_KEY=", kSecretKey)});
+  if (server.process == nullptr) {
+    server.skip_reason = StrCat("openaml server tests skipped (does this build's `openaml serve` work?): ", why);
+  }
+  return server;
+}
 
+/// The S3 client against each backend (moto; a second openaml server process).
+class ExternalS3Test : public ::testing::TestWithParam<Backend> {
+ protected:
   void SetUp() override {
-    if (server_ == nullptr) {
-      std::printf("%s\n", skip_reason_.c_str());
-      GTEST_SKIP() << skip_reason_;
+    RunningServer& server = ServerFor(GetParam());
+    if (server.process == nullptr) {
+      GTEST_SKIP() << server.skip_reason;
     }
     S3ClientOptions options;
-    options.endpoint = StrCat("http://127.0.0.1:", port_);
-    options.access_key_id = "testing";
-    options.secret_access_key = "testing";
+    options.endpoint = StrCat("http://127.0.0.1:", server.port);
+    options.access_key_id = kAccessKey;
+    options.secret_access_key = kSecretKey;
     options.part_size = 5 << 20;
+    options_ = options;
     auto store = S3ClientObjectStore::Make(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(store).value();
     bucket_ = StrCat("bucket-", ::testing::UnitTest::GetInstance()->current_test_info()->line());
-    ASSERT_TRUE(store_->CreateBucket(bucket_).ok());
+    Status created = store_->CreateBucket(bucket_);
+    ASSERT_TRUE(created.ok() || absl::IsAlreadyExists(created)) << created;
   }
 
-  static inline std::unique_ptr<ServerProcess> server_;
-  static inline std::string skip_reason_;
-  static inline int port_ = 0;
+  S3ClientOptions options_;
   std::unique_ptr<S3ClientObjectStore> store_;
   std::string bucket_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExternalS3Test, ::testing::Values(Backend::kMoto, Backend::kOpenaml), BackendName);
 
 TEST(S3ClientOptions, MakeRejectsUnusableSettings) {
   S3ClientOptions options;
@@ -191,7 +245,7 @@ TEST(S3ClientStore, UnreachableEndpointIsUnavailable) {
   EXPECT_TRUE(absl::IsUnavailable((*store)->GetObject("bucket", "key", std::nullopt, nullptr).status()));
 }
 
-TEST_F(MotoS3Test, BucketsAreCreatedListedAndDeleted) {
+TEST_P(ExternalS3Test, BucketsAreCreatedListedAndDeleted) {
   EXPECT_TRUE(store_->HeadBucket(bucket_).ok());
   auto buckets = store_->ListBuckets();
   ASSERT_TRUE(buckets.ok()) << buckets.status();
@@ -204,7 +258,7 @@ TEST_F(MotoS3Test, BucketsAreCreatedListedAndDeleted) {
   EXPECT_TRUE(absl::IsNotFound(store_->HeadBucket(bucket_)));
 }
 
-TEST_F(MotoS3Test, PutGetHeadRoundTripWithMetadata) {
+TEST_P(ExternalS3Test, PutGetHeadRoundTripWithMetadata) {
   PutOptions options;
   options.content_type = "text/csv";
   options.user_metadata = {{"origin", "tutorial"}};
@@ -230,7 +284,7 @@ TEST_F(MotoS3Test, PutGetHeadRoundTripWithMetadata) {
   }
 }
 
-TEST_F(MotoS3Test, MissingObjectsAndBadDigests) {
+TEST_P(ExternalS3Test, MissingObjectsAndBadDigests) {
   auto missing = store_->GetObject(bucket_, "nope", std::nullopt, nullptr);
   EXPECT_TRUE(absl::IsNotFound(missing.status())) << missing.status();
   EXPECT_TRUE(Message(missing.status()).starts_with("NoSuchKey")) << missing.status();
@@ -243,7 +297,7 @@ TEST_F(MotoS3Test, MissingObjectsAndBadDigests) {
   EXPECT_TRUE(absl::IsNotFound(store_->HeadObject(bucket_, "k").status()));
 }
 
-TEST_F(MotoS3Test, RangesStream) {
+TEST_P(ExternalS3Test, RangesStream) {
   ASSERT_TRUE(PutString(*store_, bucket_, "r", "0123456789").ok());
   ObjectInfo info;
   EXPECT_EQ(*GetString(*store_, bucket_, "r", ByteRange{2, 5, std::nullopt}, &info), "2345");
@@ -254,7 +308,7 @@ TEST_F(MotoS3Test, RangesStream) {
   EXPECT_TRUE(absl::IsInvalidArgument(invalid.status())) << invalid.status();
 }
 
-TEST_F(MotoS3Test, LargeBodiesGoMultipartAndStreamBack) {
+TEST_P(ExternalS3Test, LargeBodiesGoMultipartAndStreamBack) {
   std::string body((11 << 20) + 123, '\0');
   for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 2654435761u) >> 13);
   auto put = PutString(*store_, bucket_, "big.bin", body);
@@ -282,7 +336,7 @@ TEST_F(MotoS3Test, LargeBodiesGoMultipartAndStreamBack) {
             body.substr(6 << 20, 100));
 }
 
-TEST_F(MotoS3Test, ListingMatchesTheLocalStore) {
+TEST_P(ExternalS3Test, ListingMatchesTheLocalStore) {
   TempDir dir;
   LocalObjectStoreOptions local_options;
   local_options.sync = false;
@@ -326,7 +380,7 @@ TEST_F(MotoS3Test, ListingMatchesTheLocalStore) {
   EXPECT_EQ(page->objects[0].size, 1u);
 }
 
-TEST_F(MotoS3Test, CopyReplacesMetadataOnRequest) {
+TEST_P(ExternalS3Test, CopyReplacesMetadataOnRequest) {
   PutOptions options;
   options.content_type = "text/plain";
   ASSERT_TRUE(PutString(*store_, bucket_, "src", "copy me", options).ok());
@@ -345,7 +399,7 @@ TEST_F(MotoS3Test, CopyReplacesMetadataOnRequest) {
   EXPECT_TRUE(absl::IsNotFound(store_->CopyObject(bucket_, "missing", bucket_, "x", std::nullopt).status()));
 }
 
-TEST_F(MotoS3Test, DataFilesReadThroughTheClient) {
+TEST_P(ExternalS3Test, DataFilesReadThroughTheClient) {
   ASSERT_TRUE(PutString(*store_, bucket_, "in/", "").ok());
   ASSERT_TRUE(PutString(*store_, bucket_, "in/part2.csv", "2\n").ok());
   ASSERT_TRUE(PutString(*store_, bucket_, "in/part1.csv", "1\n").ok());
@@ -364,7 +418,19 @@ TEST_F(MotoS3Test, DataFilesReadThroughTheClient) {
   EXPECT_EQ(*GetString(*store_, bucket_, "out/result.txt"), "result");
 }
 
-TEST_F(MotoS3Test, ExplicitMultipartCallsAreUnimplemented) {
+TEST_P(ExternalS3Test, WrongSecretIsRefused) {
+  if (GetParam() == Backend::kMoto) GTEST_SKIP() << "moto does not check signatures";
+  S3ClientOptions options = options_;
+  options.secret_access_key = "not-the-secret";
+  auto store = S3ClientObjectStore::Make(options);
+  ASSERT_TRUE(store.ok());
+  Status status = (*store)->HeadBucket(bucket_);
+  EXPECT_TRUE(absl::IsPermissionDenied(status)) << status;
+  auto get = (*store)->GetObject(bucket_, "k", std::nullopt, nullptr);
+  EXPECT_TRUE(absl::IsPermissionDenied(get.status())) << get.status();
+}
+
+TEST_P(ExternalS3Test, ExplicitMultipartCallsAreUnimplemented) {
   EXPECT_TRUE(absl::IsUnimplemented(store_->CreateMultipartUpload(bucket_, "k", {}).status()));
   EXPECT_TRUE(absl::IsUnimplemented(store_->ListParts(bucket_, "k", "id").status()));
 }
