@@ -1,0 +1,717 @@
+#include "openaml/http/server.h"
+
+#include <charconv>
+#include <csignal>
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "openaml/auth/aws_chunked.h"
+#include "openaml/auth/checksum.h"
+#include "openaml/auth/sigv4_verifier.h"
+#include "openaml/common/crypto.h"
+#include "openaml/common/logging.h"
+#include "openaml/http/aws_errors.h"
+#include "openaml/http/s3_handlers.h"
+
+namespace openaml::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+
+constexpr size_t kRawBufferBytes = 256 * 1024;
+constexpr uint64_t kMaxS3BodyBytes = 6ull << 30;    // a 5 GiB PutObject plus aws-chunked framing
+constexpr uint64_t kMaxDrainBytes = 1 << 20;        // unread bodies up to this are drained to keep the connection
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random(std::random_device{}());
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string id(16, '0');
+  uint64_t bits = random();
+  for (char& c : id) {
+    c = kDigits[bits & 0xf];
+    bits >>= 4;
+  }
+  return id;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool IsHex64(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
+std::string CodeOf(const Status& status) {
+  std::string message(status.message());
+  size_t colon = message.find(':');
+  return colon == std::string::npos || colon > 64 ? std::string(absl::StatusCodeToString(status.code()))
+                                                   : message.substr(0, colon);
+}
+
+struct JsonRoute {
+  std::string prefix;
+  JsonApiHandler handler;
+  std::string service;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const ServerOptions& opts, auth::Credentials creds, storage::ObjectStore& store)
+      : options(opts),
+        ioc(std::max(1, opts.threads)),
+        acceptor(ioc),
+        signals(ioc),
+        credentials(std::move(creds)),
+        verifier(
+            [this](std::string_view id) -> std::optional<std::string> {
+              if (id == credentials.access_key_id) return credentials.secret_access_key;
+              return std::nullopt;
+            },
+            auth::SigV4Verifier::Options::Defaults()),
+        s3(store, opts.region) {}
+
+  awaitable<void> Accept();
+  void BeginShutdown();
+  void WaitForIdleThenStop(std::shared_ptr<asio::steady_timer> timer, std::chrono::steady_clock::time_point deadline);
+
+  ServerOptions options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  auth::Credentials credentials;
+  auth::SigV4Verifier verifier;
+  S3Handlers s3;
+  std::vector<JsonRoute> json_routes;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active_requests{0};
+  uint16_t port = 0;
+};
+
+namespace {
+
+// One keep-alive connection: reads requests one after another and answers each.
+class Connection final : public S3Exchange {
+ public:
+  Connection(Server::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+
+  awaitable<void> Run() {
+    try {
+      while (co_await HandleOne()) {
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("connection error: {}", e.what());
+    }
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  const S3Request& request() const override { return s3_request_; }
+  std::optional<uint64_t> body_length() const override {
+    if (decoded_length_.has_value()) return decoded_length_;
+    if (chunked_) return std::nullopt;
+    if (auto length = parser_->content_length()) return *length;
+    return std::nullopt;
+  }
+
+  awaitable<Result<size_t>> ReadBody(char* buffer, size_t size) override {
+    if (body_done_) co_return size_t{0};
+    if (size == 0) co_return size_t{0};
+    co_await SendContinueIfNeeded();
+    if (chunked_) {
+      while (decoded_pos_ == decoded_.size()) {
+        decoded_.clear();
+        decoded_pos_ = 0;
+        if (parser_->is_done()) {
+          Status finished = chunked_->Finish();
+          if (!finished.ok()) co_return finished;
+          Status verified = VerifyDigests();
+          if (!verified.ok()) co_return verified;
+          body_done_ = true;
+          co_return size_t{0};
+        }
+        if (raw_.empty()) raw_.resize(kRawBufferBytes);
+        Result<size_t> n = co_await ReadRaw(raw_.data(), raw_.size());
+        if (!n.ok()) co_return n.status();
+        Status fed = chunked_->Feed(std::string_view(raw_.data(), *n), &decoded_);
+        if (!fed.ok()) co_return fed;
+      }
+      size_t n = std::min(size, decoded_.size() - decoded_pos_);
+      std::memcpy(buffer, decoded_.data() + decoded_pos_, n);
+      decoded_pos_ += n;
+      UpdateDigests(std::string_view(buffer, n), /*wire=*/false);
+      co_return n;
+    }
+    Result<size_t> n = co_await ReadRaw(buffer, size);
+    if (!n.ok()) co_return n.status();
+    if (*n == 0) {
+      Status verified = VerifyDigests();
+      if (!verified.ok()) co_return verified;
+      body_done_ = true;
+      co_return size_t{0};
+    }
+    UpdateDigests(std::string_view(buffer, *n), /*wire=*/true);
+    co_return *n;
+  }
+
+ private:
+  // Read and answer one request; false when the connection should close.
+  awaitable<bool> HandleOne() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    parser_->body_limit(kMaxS3BodyBytes);
+    ResetBodyState();
+    beast::error_code ec;
+    stream_.expires_after(server_.options.idle_timeout);
+    co_await bhttp::async_read_header(stream_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == bhttp::error::header_limit) {
+        co_await WriteSimple(431, "text/plain", "request header too large\n", false);
+      } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
+                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset) {
+        co_await WriteSimple(400, "text/plain", "bad request\n", false);
+      }
+      co_return false;
+    }
+    server_.active_requests.fetch_add(1);
+    struct Done {
+      std::atomic<int>& count;
+      ~Done() { count.fetch_sub(1); }
+    } done{server_.active_requests};
+
+    auto started = std::chrono::steady_clock::now();
+    auto& req = parser_->get();
+    method_ = std::string(req.method_string());
+    std::string_view target(req.target().data(), req.target().size());
+    size_t question = target.find('?');
+    path_ = std::string(target.substr(0, question));
+    query_ = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
+    headers_.clear();
+    for (const auto& field : req) {
+      headers_.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    request_id_ = NewRequestId();
+    access_key_id_.clear();
+    bytes_in_ = bytes_out_ = 0;
+    keep_alive_ = req.keep_alive() && !server_.stopping.load();
+    auto expect = req[bhttp::field::expect];
+    expect_continue_ = beast::iequals(expect, "100-continue");
+
+    int status = 0;
+    if (method_ == "GET" && path_ == "/healthz") {
+      status = 200;
+      co_await WriteSimple(200, "text/plain", "ok\n", keep_alive_);
+    } else if (method_ == "POST" && path_ == "/" && auth::FindHeader(headers_, "x-amz-target") != nullptr) {
+      status = co_await HandleJson();
+    } else {
+      status = co_await HandleS3();
+    }
+
+    // A body the handler did not read: drain a small one to keep the connection, else close it.
+    if (keep_alive_ && !parser_->is_done()) keep_alive_ = co_await DrainBody();
+
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("request method={} path={} status={} bytes_in={} bytes_out={} ms={:.1f} access_key={} id={}",
+                 method_, path_, status, bytes_in_, bytes_out_, ms, access_key_id_.empty() ? "-" : access_key_id_,
+                 request_id_);
+    co_return keep_alive_;
+  }
+
+  awaitable<int> HandleJson() {
+    const auth::Header* target_header = auth::FindHeader(headers_, "x-amz-target");
+    std::string target = target_header->value;
+    const JsonRoute* route = nullptr;
+    for (const JsonRoute& candidate : server_.json_routes) {
+      if (target.size() > candidate.prefix.size() && target.starts_with(candidate.prefix) &&
+          target[candidate.prefix.size()] == '.') {
+        route = &candidate;
+      }
+    }
+    if (route == nullptr) {
+      co_return co_await WriteJsonError(
+          S3Status(absl::StatusCode::kInvalidArgument, "UnknownOperationException", "unknown operation " + target));
+    }
+    if (auto length = parser_->content_length(); length && *length > server_.options.max_json_body_bytes) {
+      keep_alive_ = false;
+      co_return co_await WriteJsonError(S3Status(absl::StatusCode::kInvalidArgument, "SerializationException",
+                                                 "request body larger than the limit of 16 MiB"));
+    }
+    parser_->body_limit(server_.options.max_json_body_bytes);
+    std::string body;
+    std::vector<char> chunk(64 * 1024);
+    co_await SendContinueIfNeeded();
+    while (true) {
+      Result<size_t> n = co_await ReadRaw(chunk.data(), chunk.size());
+      if (!n.ok()) {
+        keep_alive_ = false;
+        co_return co_await WriteJsonError(
+            S3Status(absl::StatusCode::kInvalidArgument, "SerializationException", std::string(n.status().message())));
+      }
+      if (*n == 0) break;
+      body.append(chunk.data(), *n);
+    }
+    auth::RequestView view{method_, path_, query_, &headers_};
+    auto context = server_.verifier.Verify(
+        view, auth::VerifyOptions{route->service, auth::UriMode::kNormalized, crypto::Sha256Hex(body)});
+    if (!context.ok()) {
+      spdlog::warn("authentication failed api=json target={} code={} id={}", target, CodeOf(context.status()),
+                   request_id_);
+      co_return co_await WriteJsonError(context.status());
+    }
+    access_key_id_ = context->access_key_id;
+    std::string host(auth::FindHeader(headers_, "host") ? auth::FindHeader(headers_, "host")->value : "");
+    ApiRequest api_request{target, body, access_key_id_, request_id_, host};
+    ApiResponse api_response;
+    bool threw = false;
+    try {
+      api_response = route->handler(api_request);
+    } catch (const std::exception& e) {
+      spdlog::error("json api handler threw target={} id={}: {}", target, request_id_, e.what());
+      threw = true;
+    }
+    if (threw) co_return co_await WriteJsonError(absl::InternalError("InternalServerException: internal error"));
+    co_await WriteSimple(api_response.status, api_response.content_type, api_response.body, keep_alive_);
+    co_return api_response.status;
+  }
+
+  awaitable<int> WriteJsonError(const Status& status) {
+    AwsError error = ToJsonError(status);
+    co_await WriteSimple(error.http_status, "application/x-amz-json-1.1", JsonErrorBody(error), keep_alive_);
+    co_return error.http_status;
+  }
+
+  awaitable<int> HandleS3() {
+    auth::RequestView view{method_, path_, query_, &headers_};
+    s3_request_ = S3Request{};
+    s3_request_.method = method_;
+    s3_request_.raw_path = path_;
+    s3_request_.headers = &headers_;
+    s3_request_.request_id = request_id_;
+    bool head = method_ == "HEAD";
+
+    auto fail = [&](const Status& status) -> awaitable<int> {
+      S3Response response = S3Handlers::ErrorResponse(status, s3_request_);
+      int code = response.status;
+      co_await WriteResponse(response, head);
+      co_return code;
+    };
+
+    std::string host(auth::FindHeader(headers_, "host") ? auth::FindHeader(headers_, "host")->value : "");
+    auto target = ParseS3Target(host, path_, server_.options.virtual_host_bases);
+    if (!target.ok()) co_return co_await fail(target.status());
+    s3_request_.target = std::move(*target);
+    auto query = ParseQuery(query_);
+    if (!query.ok()) co_return co_await fail(query.status());
+    s3_request_.query = std::move(*query);
+
+    auto context = server_.verifier.Verify(view, auth::VerifyOptions{"s3", auth::UriMode::kS3, std::nullopt});
+    if (!context.ok()) {
+      spdlog::warn("authentication failed api=s3 method={} path={} code={} id={}", method_, path_,
+                   CodeOf(context.status()), request_id_);
+      co_return co_await fail(context.status());
+    }
+    access_key_id_ = context->access_key_id;
+    s3_request_.access_key_id = access_key_id_;
+    Status prepared = PrepareBody(*context);
+    if (!prepared.ok()) co_return co_await fail(prepared);
+
+    S3Response response = co_await server_.s3.Handle(*this);
+    int code = response.status;
+    co_await WriteResponse(response, head);
+    co_return code;
+  }
+
+  // Set up aws-chunked decoding and the digests the body must match.
+  Status PrepareBody(const auth::AuthContext& context) {
+    const std::string& payload_hash = context.payload_hash;
+    if (payload_hash.starts_with("STREAMING-")) {
+      auto options = auth::AwsChunkedDecoder::OptionsFor(payload_hash, context);
+      if (!options.ok()) return options.status();
+      if (const auth::Header* trailer = auth::FindHeader(headers_, "x-amz-trailer")) {
+        options->announced_trailer = trailer->value;
+      }
+      if (const auth::Header* decoded = auth::FindHeader(headers_, "x-amz-decoded-content-length")) {
+        uint64_t length = 0;
+        auto [end, ec] = std::from_chars(decoded->value.data(), decoded->value.data() + decoded->value.size(), length);
+        if (ec != std::errc() || end != decoded->value.data() + decoded->value.size()) {
+          return S3Status(absl::StatusCode::kInvalidArgument, "InvalidArgument",
+                          "x-amz-decoded-content-length is not a number");
+        }
+        options->decoded_length = length;
+        decoded_length_ = length;
+      }
+      chunked_ = std::make_unique<auth::AwsChunkedDecoder>(std::move(*options));
+    } else if (IsHex64(payload_hash)) {
+      expected_sha256_ = Lower(payload_hash);
+      sha256_ = std::make_unique<crypto::StreamingDigest>(crypto::StreamingDigest::Algorithm::kSha256);
+    }
+    if (const auth::Header* md5 = auth::FindHeader(headers_, "content-md5")) {
+      std::string raw;
+      if (!crypto::Base64Decode(md5->value, &raw) || raw.size() != 16) {
+        return S3Status(absl::StatusCode::kInvalidArgument, "InvalidDigest",
+                        "The Content-MD5 you specified was invalid.");
+      }
+      expected_md5_ = raw;
+      md5_ = std::make_unique<crypto::StreamingDigest>(crypto::StreamingDigest::Algorithm::kMd5);
+    }
+    for (const auth::Header& header : headers_) {
+      if (auto algorithm = auth::ChecksumAlgorithmFromHeader(header.name)) {
+        expected_checksum_ = std::make_pair(Lower(header.name), header.value);
+        checksum_ = std::make_unique<auth::BodyChecksum>(*algorithm);
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void UpdateDigests(std::string_view data, bool wire) {
+    if (wire && sha256_) sha256_->Update(data);
+    if (md5_) md5_->Update(data);
+    if (checksum_) checksum_->Update(data);
+  }
+
+  Status VerifyDigests() {
+    if (sha256_ && crypto::HexEncode(sha256_->Finish()) != *expected_sha256_) {
+      return S3Status(absl::StatusCode::kInvalidArgument, "XAmzContentSHA256Mismatch",
+                      "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+    if (md5_ && md5_->Finish() != *expected_md5_) {
+      return S3Status(absl::StatusCode::kInvalidArgument, "BadDigest",
+                      "The Content-MD5 you specified did not match what we received.");
+    }
+    if (checksum_ && checksum_->FinishBase64() != expected_checksum_->second) {
+      return S3Status(absl::StatusCode::kInvalidArgument, "BadDigest",
+                      "The " + expected_checksum_->first + " you specified did not match the calculated checksum.");
+    }
+    sha256_.reset();
+    md5_.reset();
+    checksum_.reset();
+    return absl::OkStatus();
+  }
+
+  void ResetBodyState() {
+    body_done_ = false;
+    continue_sent_ = false;
+    chunked_.reset();
+    decoded_.clear();
+    decoded_pos_ = 0;
+    expected_sha256_.reset();
+    sha256_.reset();
+    expected_md5_.reset();
+    md5_.reset();
+    expected_checksum_.reset();
+    checksum_.reset();
+    decoded_length_.reset();
+  }
+
+  // Read raw (wire) body bytes; 0 at the end of the message.
+  awaitable<Result<size_t>> ReadRaw(char* buffer, size_t size) {
+    while (!parser_->is_done()) {
+      auto& body = parser_->get().body();
+      body.data = buffer;
+      body.size = size;
+      beast::error_code ec;
+      stream_.expires_after(server_.options.idle_timeout);
+      co_await bhttp::async_read(stream_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        keep_alive_ = false;
+        if (ec == bhttp::error::body_limit) {
+          co_return S3Status(absl::StatusCode::kInvalidArgument, "EntityTooLarge",
+                             "Your proposed upload exceeds the maximum allowed size");
+        }
+        if (ec == beast::error::timeout) {
+          co_return S3Status(absl::StatusCode::kDeadlineExceeded, "RequestTimeout",
+                             "Your socket connection to the server was not read from or written to within the "
+                             "timeout period.");
+        }
+        co_return S3Status(absl::StatusCode::kInvalidArgument, "IncompleteBody",
+                           "You did not provide the number of bytes specified by the Content-Length HTTP header: " +
+                               ec.message());
+      }
+      size_t got = size - parser_->get().body().size;
+      bytes_in_ += got;
+      if (got > 0) co_return got;
+    }
+    co_return size_t{0};
+  }
+
+  awaitable<void> SendContinueIfNeeded() {
+    if (!expect_continue_ || continue_sent_) co_return;
+    continue_sent_ = true;
+    bhttp::response<bhttp::empty_body> response{bhttp::status::continue_, 11};
+    beast::error_code ec;
+    stream_.expires_after(server_.options.idle_timeout);
+    co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  awaitable<bool> DrainBody() {
+    if (expect_continue_ && !continue_sent_) co_return false;  // the client waits for us and sends nothing
+    auto length = parser_->content_length();
+    if (!length || *length > kMaxDrainBytes) co_return false;
+    std::vector<char> sink(64 * 1024);
+    while (!parser_->is_done()) {
+      Result<size_t> n = co_await ReadRaw(sink.data(), sink.size());
+      if (!n.ok()) co_return false;
+    }
+    co_return true;
+  }
+
+  template <class Response>
+  void AddCommonHeaders(Response& response) {
+    response.set(bhttp::field::server, "openaml");
+    response.set("x-amz-request-id", request_id_);
+    response.set("x-amzn-RequestId", request_id_);
+    response.set("x-amz-id-2", request_id_);
+    response.set(bhttp::field::date, HttpDate(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count()));
+  }
+
+  awaitable<void> WriteSimple(int status, std::string_view content_type, std::string body, bool keep_alive) {
+    bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), 11};
+    AddCommonHeaders(response);
+    response.set(bhttp::field::content_type, std::string(content_type));
+    response.body() = std::move(body);
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    bytes_out_ += response.body().size();
+    beast::error_code ec;
+    stream_.expires_after(server_.options.idle_timeout);
+    co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) keep_alive_ = false;
+  }
+
+  awaitable<void> WriteResponse(S3Response& s3_response, bool head) {
+    if (!parser_->is_done() && !body_done_) {
+      // An unread body: the connection survives only if DrainBody() can consume it afterwards.
+      auto length = parser_->content_length();
+      if ((expect_continue_ && !continue_sent_) || !length || *length > kMaxDrainBytes) keep_alive_ = false;
+    }
+    beast::error_code ec;
+    stream_.expires_after(server_.options.idle_timeout);
+    if (head || s3_response.headers_only) {
+      bhttp::response<bhttp::empty_body> response{static_cast<bhttp::status>(s3_response.status), 11};
+      AddCommonHeaders(response);
+      for (const auto& [name, value] : s3_response.headers) response.set(name, value);
+      response.keep_alive(keep_alive_);
+      response.content_length(s3_response.headers_only ? s3_response.stream_length : 0);
+      bhttp::response_serializer<bhttp::empty_body> serializer{response};
+      co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) keep_alive_ = false;
+      co_return;
+    }
+    if (!s3_response.stream) {
+      bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(s3_response.status), 11};
+      AddCommonHeaders(response);
+      for (const auto& [name, value] : s3_response.headers) response.set(name, value);
+      response.body() = std::move(s3_response.body);
+      response.keep_alive(keep_alive_);
+      response.prepare_payload();
+      bytes_out_ += response.body().size();
+      co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) keep_alive_ = false;
+      co_return;
+    }
+    // Stream the object from the store through one buffer.
+    bhttp::response<bhttp::buffer_body> response{static_cast<bhttp::status>(s3_response.status), 11};
+    AddCommonHeaders(response);
+    for (const auto& [name, value] : s3_response.headers) response.set(name, value);
+    response.keep_alive(keep_alive_);
+    response.content_length(s3_response.stream_length);
+    response.body().data = nullptr;
+    response.body().more = true;
+    bhttp::response_serializer<bhttp::buffer_body> serializer{response};
+    co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      keep_alive_ = false;
+      co_return;
+    }
+    std::vector<char> buffer(kRawBufferBytes);
+    uint64_t remaining = s3_response.stream_length;
+    while (remaining > 0) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(remaining, buffer.size()));
+      Result<size_t> n = s3_response.stream->Read(buffer.data(), want);
+      if (!n.ok() || *n == 0) {
+        // Headers are gone: the only honest signal left is to cut the connection short.
+        spdlog::error("object read failed mid-response id={}: {}", request_id_,
+                      n.ok() ? "unexpected end of object" : n.status().ToString());
+        keep_alive_ = false;
+        co_return;
+      }
+      response.body().data = buffer.data();
+      response.body().size = *n;
+      response.body().more = true;
+      stream_.expires_after(server_.options.idle_timeout);
+      co_await bhttp::async_write(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        keep_alive_ = false;
+        co_return;
+      }
+      bytes_out_ += *n;
+      remaining -= *n;
+    }
+    response.body().data = nullptr;
+    response.body().size = 0;
+    response.body().more = false;
+    co_await bhttp::async_write(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) keep_alive_ = false;
+  }
+
+  Server::Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+
+  std::string method_, path_, query_, request_id_, access_key_id_;
+  auth::Headers headers_;
+  S3Request s3_request_;
+  bool keep_alive_ = false;
+  uint64_t bytes_in_ = 0, bytes_out_ = 0;
+
+  // Body state of the current request.
+  bool expect_continue_ = false;
+  bool continue_sent_ = false;
+  bool body_done_ = false;
+  std::unique_ptr<auth::AwsChunkedDecoder> chunked_;
+  std::vector<char> raw_;
+  std::string decoded_;
+  size_t decoded_pos_ = 0;
+  std::optional<uint64_t> decoded_length_;
+  std::optional<std::string> expected_sha256_;
+  std::unique_ptr<crypto::StreamingDigest> sha256_;
+  std::optional<std::string> expected_md5_;
+  std::unique_ptr<crypto::StreamingDigest> md5_;
+  std::optional<std::pair<std::string, std::string>> expected_checksum_;
+  std::unique_ptr<auth::BodyChecksum> checksum_;
+};
+
+awaitable<void> RunConnection(Server::Impl* server, tcp::socket socket) {
+  Connection connection(*server, std::move(socket));
+  co_await connection.Run();
+}
+
+}  // namespace
+
+awaitable<void> Server::Impl::Accept() {
+  while (!stopping.load()) {
+    tcp::socket socket(asio::make_strand(ioc));
+    beast::error_code ec;
+    co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (stopping.load() || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, RunConnection(this, std::move(socket)), asio::detached);
+  }
+}
+
+void Server::Impl::BeginShutdown() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("shutting down: waiting for {} in-flight request(s)", active_requests.load());
+  beast::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  auto timer = std::make_shared<asio::steady_timer>(ioc);
+  WaitForIdleThenStop(timer, std::chrono::steady_clock::now() + options.shutdown_grace);
+}
+
+void Server::Impl::WaitForIdleThenStop(std::shared_ptr<asio::steady_timer> timer,
+                                       std::chrono::steady_clock::time_point deadline) {
+  if (active_requests.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  timer->expires_after(std::chrono::milliseconds(50));
+  timer->async_wait([this, timer, deadline](const beast::error_code&) { WaitForIdleThenStop(timer, deadline); });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::Make(const ServerOptions& options, auth::Credentials credentials,
+                                             storage::ObjectStore& store) {
+  ServerOptions resolved = options;
+  if (resolved.threads <= 0) resolved.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto impl = std::make_unique<Impl>(resolved, std::move(credentials), store);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(resolved.host, ec);
+  if (ec) return absl::InvalidArgumentError("listen address '" + resolved.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, resolved.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError("cannot listen on " + resolved.host + ":" + std::to_string(resolved.port) + ": " +
+                                  ec.message());
+  }
+  impl->port = impl->acceptor.local_endpoint().port();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+void Server::RegisterJsonApi(std::string target_prefix, JsonApiHandler handler, std::string signing_service) {
+  impl_->json_routes.push_back({std::move(target_prefix), std::move(handler), std::move(signing_service)});
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+Status Server::Run() {
+  Impl& impl = *impl_;
+  if (impl.options.handle_signals) {
+    impl.signals.add(SIGINT);
+    impl.signals.add(SIGTERM);
+    impl.signals.async_wait([&impl](const beast::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("received signal {}", signal);
+      impl.BeginShutdown();
+    });
+  }
+  asio::co_spawn(impl.ioc, impl.Accept(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.options.threads; ++i) {
+    threads.emplace_back([&impl] { impl.ioc.run(); });
+  }
+  impl.ioc.run();
+  for (std::thread& thread : threads) thread.join();
+  spdlog::info("server stopped");
+  return absl::OkStatus();
+}
+
+void Server::Stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+}  // namespace openaml::http
