@@ -621,7 +621,9 @@ Result<ListObjectsResult> S3ClientObjectStore::ListObjects(std::string_view buck
       if (name == "Contents") {
         ObjectInfo info;
         info.key = node.get<std::string>("Key", "");
-        info.size = node.get<uint64_t>("Size", 0);
+        if (!internal::ParseInt(node.get<std::string>("Size", ""), &info.size)) {
+          return absl::InternalError(StrCat("external S3: ListObjectsV2 gave key '", info.key, "' no valid Size"));
+        }
         info.etag = StripQuotes(node.get<std::string>("ETag", ""));
         info.last_modified_ms = ParseIso8601Ms(node.get<std::string>("LastModified", ""));
         entries.push_back({info.key, std::move(info)});
@@ -648,8 +650,13 @@ Result<ListObjectsResult> S3ClientObjectStore::ListObjects(std::string_view buck
       ++emitted;
     }
     bool truncated = page->get<std::string>("IsTruncated", "false") == "true";
-    continuation = page->get<std::string>("NextContinuationToken", "");
-    if (!truncated || continuation.empty()) return result;
+    std::string next = page->get<std::string>("NextContinuationToken", "");
+    if (!truncated || next.empty()) return result;
+    // A server that claims more but makes no progress would keep us here forever.
+    if (entries.empty() || next == continuation) {
+      return absl::InternalError("external S3: ListObjectsV2 returned a truncated page without progress");
+    }
+    continuation = std::move(next);
   }
 }
 
