@@ -92,6 +92,7 @@ class CsvReaderImpl final : public CsvReader {
       OPENAML_RETURN_IF_ERROR(SkipBom());
     }
     while (true) {
+      if (stopped_) return false;
       const char* base = buffer_.data();
       if (begin_ == end_) {
         if (eof_) return false;
@@ -173,6 +174,7 @@ class CsvReaderImpl final : public CsvReader {
   const std::vector<std::string>& header() const override { return header_; }
   uint64_t bytes_read() const override { return buffer_offset_ + begin_; }
   uint64_t bad_records() const override { return bad_records_; }
+  void Stop() override { stopped_ = true; }
 
  private:
   bool header_pending() const { return options_.has_header && !header_done_; }
@@ -310,6 +312,7 @@ class CsvReaderImpl final : public CsvReader {
   size_t next_quote_ = 0;       // first '"' at or after begin_, or end_ when none
   uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
   bool eof_ = false;
+  bool stopped_ = false;
   bool header_done_ = false;
   size_t expected_fields_ = 0;
   uint64_t record_index_ = 0;

@@ -64,6 +64,8 @@ class CsvReader {
   virtual uint64_t bytes_read() const = 0;
   /// Bad records seen so far.
   virtual uint64_t bad_records() const = 0;
+  /// Make Next() return false from now on (e.g. from the bad-record handler, once too many were seen).
+  virtual void Stop() = 0;
 };
 
 }  // namespace openaml

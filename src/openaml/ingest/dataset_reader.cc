@@ -29,11 +29,11 @@ class DataSetReaderImpl final : public DataSetReader {
       CsvRecord record;
       Result<bool> more = reader_->Next(&record);
       if (!more.ok()) return WithContext(more.status(), files_[file_index_].uri);
-      OPENAML_RETURN_IF_ERROR(CheckBadRecordLimit());
       if (!header_checked_) {
         OPENAML_RETURN_IF_ERROR(CheckHeader(*reader_, file_index_));
         header_checked_ = true;
       }
+      OPENAML_RETURN_IF_ERROR(CheckBadRecordLimit());
       if (!*more) {
         bytes_done_ += reader_->bytes_read();
         report_.bytes_read = bytes_done_;
@@ -76,16 +76,22 @@ class DataSetReaderImpl final : public DataSetReader {
     Result<std::unique_ptr<ByteSource>> source = file.open();
     if (!source.ok()) return WithContext(source.status(), file.uri);
     OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Make(std::move(*source), options_.csv));
+    CsvReader* raw = reader.get();
     if (report) {
-      reader->set_bad_record_handler([this, index](const BadRecord& bad) {
+      reader->set_bad_record_handler([this, index, raw](const BadRecord& bad) {
         ++report_.bad_records;
         if (report_.first_bad_records.size() < kMaxKeptBadRecords) {
           report_.first_bad_records.emplace_back(files_[index].uri, bad);
         }
         if (on_bad_) on_bad_(files_[index].uri, bad);
+        // Stop early when the job is bound to fail: past the limit, or a header that does not fit the schema.
+        if (report_.bad_records > options_.max_bad_records || !CheckHeader(*raw, index).ok()) raw->Stop();
       });
     } else {
-      reader->set_bad_record_handler([this](const BadRecord&) { ++count_pass_bad_records_; });
+      reader->set_bad_record_handler([this, index, raw](const BadRecord&) {
+        ++count_pass_bad_records_;
+        if (count_pass_bad_records_ > options_.max_bad_records || !CheckHeader(*raw, index).ok()) raw->Stop();
+      });
     }
     return reader;
   }
@@ -125,6 +131,7 @@ class DataSetReaderImpl final : public DataSetReader {
       while (true) {
         Result<bool> more = reader->Next(&record);
         if (!more.ok()) return WithContext(more.status(), files_[i].uri);
+        OPENAML_RETURN_IF_ERROR(CheckHeader(*reader, i));
         if (count_pass_bad_records_ > options_.max_bad_records) {
           return absl::FailedPreconditionError(StrCat(
               "More than ", options_.max_bad_records,
@@ -132,7 +139,6 @@ class DataSetReaderImpl final : public DataSetReader {
               "data (field count, header). Some are in ",
               files_[i].uri));
         }
-        OPENAML_RETURN_IF_ERROR(CheckHeader(*reader, i));
         if (!*more) break;
         ++count;
       }

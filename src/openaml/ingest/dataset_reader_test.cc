@@ -164,6 +164,19 @@ TEST(DataSetReader, HeaderWithWrongColumnCountFailsClearly) {
               HasSubstr("mem://a.csv: the header has 3 columns but the schema has 2 attributes"));
 }
 
+TEST(DataSetReader, StopsReadingAFileOnceItIsBoundToFail) {
+  // 20,000 records of 3 fields against a 2-attribute schema with a 3-column header: the header mismatch is
+  // reported, and the reader stops at the first bad record instead of reading on.
+  std::string text = "x,y,z\n";
+  for (int i = 0; i < 20000; ++i) text += "1,2,3\n";
+  auto reader = DataSetReader::Make({MakeMemoryDataFile("mem://a.csv", text)}, TwoColumns(true), DataRearrangement{},
+                                    DataSetOptions::Defaults());
+  Result<Collected> rows = Collect(**reader);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_THAT(std::string(rows.status().message()), HasSubstr("the header has 3 columns"));
+  EXPECT_EQ((*reader)->report().bad_records, 1u);
+}
+
 TEST(DataSetReader, RewindStartsAgain) {
   auto reader = DataSetReader::Make(ThreeFiles(), TwoColumns(true), *DataRearrangement::FromSpec("sequential:0-50"),
                                     DataSetOptions::Defaults());
