@@ -9,9 +9,12 @@
 #include <algorithm>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
+#include <thread>
 
 #include "openaml/auth/sigv4.h"
 #include "openaml/common/crypto.h"
@@ -33,6 +36,8 @@ namespace {
 constexpr size_t kMaxXmlResponse = 32 << 20;  // a ListObjects page of 1000 long keys is a few MB at most
 constexpr size_t kMaxErrorBody = 64 << 10;
 constexpr int kMaxParts = 10000;
+constexpr int kAttempts = 3;
+constexpr std::chrono::milliseconds kFirstBackoff{100};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small parsers
@@ -236,27 +241,52 @@ struct S3ClientObjectStore::Client {
     return request;
   }
 
+  /// Sign and perform a request, retrying connection failures and 500/503 answers (kAttempts in all, with
+  /// backoff) for every method but POST (Create/CompleteMultipartUpload are not idempotent). Each attempt is
+  /// signed afresh. `attach_body` puts the body into each attempt's request.
+  Result<HttpResponse> Send(std::string_view method, std::string_view bucket, std::string_view key,
+                            const std::vector<std::pair<std::string, std::string>>& query, const auth::Headers& headers,
+                            const std::string& payload_hash, const std::function<void(HttpRequest&)>& attach_body) {
+    for (int attempt = 1;; ++attempt) {
+      OPENAML_ASSIGN_OR_RETURN(HttpRequest request, Prepare(method, bucket, key, query, headers, payload_hash));
+      attach_body(request);
+      Result<HttpResponse> response = internal::PerformRequest(*share, request, kMaxXmlResponse);
+      bool transient = response.ok() ? (response->status == 500 || response->status == 503)
+                                     : absl::IsUnavailable(response.status());
+      if (!transient || method == "POST" || attempt >= kAttempts) return response;
+      spdlog::debug("objects: retrying external S3 {} attempt={} reason={}", method, attempt + 1,
+                    response.ok() ? std::to_string(response->status) : response.status().ToString());
+      std::this_thread::sleep_for(kFirstBackoff * (1 << (2 * (attempt - 1))));
+    }
+  }
+
   /// A request with an optional in-memory body; returns any response (the caller checks the status).
   Result<HttpResponse> Call(std::string_view method, std::string_view bucket, std::string_view key,
                             const std::vector<std::pair<std::string, std::string>>& query = {},
-                            auth::Headers headers = {}, std::string body = {}) {
+                            const auth::Headers& headers = {}, const std::string& body = {}) {
     std::string payload_hash = body.empty() ? std::string() : crypto::Sha256Hex(body);
-    OPENAML_ASSIGN_OR_RETURN(HttpRequest request,
-                             Prepare(method, bucket, key, query, std::move(headers), std::move(payload_hash)));
-    request.body = std::move(body);
-    return internal::PerformRequest(*share, request, kMaxXmlResponse);
+    return Send(method, bucket, key, query, headers, payload_hash, [&body](HttpRequest& request) {
+      request.body = body;
+    });
   }
 
   /// Upload `length` bytes of `fd` from `offset` whose SHA-256 is known.
   Result<HttpResponse> Upload(std::string_view bucket, std::string_view key,
-                              const std::vector<std::pair<std::string, std::string>>& query, auth::Headers headers,
-                              int fd, uint64_t offset, uint64_t length, std::string sha256_hex) {
-    OPENAML_ASSIGN_OR_RETURN(HttpRequest request,
-                             Prepare("PUT", bucket, key, query, std::move(headers), std::move(sha256_hex)));
-    request.body_fd = fd;
-    request.body_offset = offset;
-    request.body_length = length;
-    return internal::PerformRequest(*share, request, kMaxXmlResponse);
+                              const std::vector<std::pair<std::string, std::string>>& query,
+                              const auth::Headers& headers, int fd, uint64_t offset, uint64_t length,
+                              const std::string& sha256_hex) {
+    return Send("PUT", bucket, key, query, headers, sha256_hex, [&](HttpRequest& request) {
+      request.body_fd = fd;
+      request.body_offset = offset;
+      request.body_length = length;
+    });
+  }
+
+  /// Open a streamed GET of `key` with the given headers (not retried: the caller resumes).
+  Result<std::unique_ptr<HttpStream>> OpenStream(std::string_view bucket, std::string_view key,
+                                                 const auth::Headers& headers) {
+    OPENAML_ASSIGN_OR_RETURN(HttpRequest request, Prepare("GET", bucket, key, {}, headers, ""));
+    return internal::HttpStream::Open(*share, request);
   }
 };
 
@@ -425,6 +455,79 @@ Result<UniqueFd> OpenAnonymousFile(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+/// Open a streamed GET and turn a failed response into its error.
+Result<std::unique_ptr<HttpStream>> OpenGetStream(S3ClientObjectStore::Client& client, std::string_view bucket,
+                                                  std::string_view key, const auth::Headers& headers) {
+  OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<HttpStream> stream, client.OpenStream(bucket, key, headers));
+  if (IsSuccess(stream->head())) return stream;
+  // Read the (small) error document, then report it.
+  HttpResponse head = stream->head();
+  char buffer[4096];
+  while (head.body.size() < kMaxErrorBody) {
+    auto n = stream->Read(buffer, sizeof(buffer));
+    if (!n.ok() || *n == 0) break;
+    head.body.append(buffer, *n);
+  }
+  return ErrorFromResponse(head, "GetObject", "NoSuchKey");
+}
+
+/// Reads [position, end) of an object; when the connection breaks, reopens the rest with a Range request
+/// (If-Match the ETag, so a replaced object is an error rather than a splice of two versions).
+class ResumingSource final : public ByteSource {
+ public:
+  ResumingSource(S3ClientObjectStore::Client* client, std::string bucket, std::string key, std::string etag,
+                 uint64_t begin, uint64_t end, std::unique_ptr<HttpStream> stream)
+      : client_(client),
+        bucket_(std::move(bucket)),
+        key_(std::move(key)),
+        etag_(std::move(etag)),
+        position_(begin),
+        end_(end),
+        stream_(std::move(stream)) {}
+
+  Result<size_t> Read(char* buffer, size_t size) override {
+    while (true) {
+      Result<size_t> n = stream_ != nullptr ? stream_->Read(buffer, size)
+                                            : Result<size_t>(absl::UnavailableError("external S3: no connection"));
+      if (n.ok() && (*n > 0 || position_ >= end_ || size == 0)) {
+        position_ += *n;
+        return n;
+      }
+      Status failure = n.ok() ? absl::UnavailableError("external S3: body ended early") : n.status();
+      if (!absl::IsUnavailable(failure) || resumes_left_ == 0 || etag_.empty()) return failure;
+      --resumes_left_;
+      spdlog::warn("objects: resuming external S3 download key={} offset={} reason={}", key_, position_,
+                   failure.ToString());
+      stream_.reset();
+      auth::Headers headers = {{"Range", StrCat("bytes=", position_, "-", end_ - 1)},
+                               {"If-Match", StrCat("\"", etag_, "\"")}};
+      auto reopened = OpenGetStream(*client_, bucket_, key_, headers);
+      if (!reopened.ok()) {
+        if (absl::IsUnavailable(reopened.status())) continue;  // counts as another attempt
+        return reopened.status();
+      }
+      if ((*reopened)->head().status != 206) {
+        return absl::InternalError("external S3: the server ignored the Range header when resuming");
+      }
+      stream_ = std::move(reopened).value();
+    }
+  }
+
+ private:
+  S3ClientObjectStore::Client* client_;
+  std::string bucket_;
+  std::string key_;
+  std::string etag_;
+  uint64_t position_;
+  uint64_t end_;
+  std::unique_ptr<HttpStream> stream_;
+  int resumes_left_ = kAttempts;
+};
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------------------------
 // S3ClientObjectStore
 
@@ -528,26 +631,28 @@ Result<std::unique_ptr<ByteSource>> S3ClientObjectStore::GetObject(std::string_v
     }
     headers.push_back({"Range", spec});
   }
-  OPENAML_ASSIGN_OR_RETURN(HttpRequest request, client_->Prepare("GET", bucket, key, {}, std::move(headers), ""));
-  OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<HttpStream> stream, internal::HttpStream::Open(*client_->share, request));
-  HttpResponse head = stream->head();
-  if (!IsSuccess(head)) {
-    // Read the (small) error document, then report it.
-    std::string body;
-    char buffer[4096];
-    while (body.size() < kMaxErrorBody) {
-      auto n = stream->Read(buffer, sizeof(buffer));
-      if (!n.ok() || *n == 0) break;
-      body.append(buffer, *n);
-    }
-    head.body = std::move(body);
-    return ErrorFromResponse(head, "GetObject", "NoSuchKey");
-  }
+  OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<HttpStream> stream, OpenGetStream(*client_, bucket, key, headers));
+  const HttpResponse& head = stream->head();
   if (range && head.status != 206) {
     return absl::InternalError("external S3: the server ignored the Range header of GetObject");
   }
-  if (info != nullptr) *info = InfoFromHeaders(head, key);
-  return std::unique_ptr<ByteSource>(std::move(stream));
+  ObjectInfo object = InfoFromHeaders(head, key);
+  // The absolute byte span being sent, so that a broken transfer can resume where it stopped.
+  uint64_t begin = 0;
+  uint64_t end = object.size;
+  if (head.status == 206) {
+    std::string content_range = head.Header("content-range").value_or("");
+    uint64_t first = 0, last = 0;
+    if (std::sscanf(content_range.c_str(), "bytes %" SCNu64 "-%" SCNu64, &first, &last) != 2 || last < first) {
+      return absl::InternalError(StrCat("external S3: unreadable Content-Range '", content_range, "'"));
+    }
+    begin = first;
+    end = last + 1;
+  }
+  if (info != nullptr) *info = object;
+  return std::unique_ptr<ByteSource>(std::make_unique<ResumingSource>(client_.get(), std::string(bucket),
+                                                                      std::string(key), object.etag, begin, end,
+                                                                      std::move(stream)));
 }
 
 Result<ObjectInfo> S3ClientObjectStore::HeadObject(std::string_view bucket, std::string_view key) {
