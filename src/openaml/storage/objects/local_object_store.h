@@ -47,6 +47,7 @@ class LocalObjectStore final : public ObjectStore {
   Status HeadBucket(std::string_view bucket) override;
   Status DeleteBucket(std::string_view bucket) override;
 
+  /// The writer refers to this store: the store must outlive it.
   Result<std::unique_ptr<ObjectWriter>> PutObject(std::string_view bucket, std::string_view key,
                                                   const PutOptions& options) override;
   /// `info->size` is the whole object's size even when `range` selects part of it.
