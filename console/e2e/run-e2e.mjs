@@ -184,7 +184,7 @@ const steps = [
   }],
   ['batch', 'Batch prediction on banking-batch.csv with the model\'s schema', async (page) => {
     await page.goto(`${state.base}/console/#/batch/new?model=${encodeURIComponent(state.modelId)}`);
-    await page.getByLabel('S3 location').fill(`s3://${state.bucket}/banking-batch.csv`);
+    await page.getByLabel('S3 location', { exact: true }).fill(`s3://${state.bucket}/banking-batch.csv`);
     await page.getByLabel('Output S3 location').fill(`s3://${state.bucket}/output/`);
     await shot(page, 'batch-wizard');
     await page.getByRole('button', { name: 'Create batch prediction' }).click();

@@ -44,10 +44,18 @@ export function replace(parent: Node, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** A labelled form field: <label>text <control></label> keeps label and control associated. */
+let fieldCount = 0;
+
+/**
+ * A labelled form field: the label names the control (for/id) and the hint describes it
+ * (aria-describedby), so screen readers and getByLabel see the label text alone.
+ */
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
-  return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control,
-    hint ? h('small', { class: 'hint' }, hint) : null);
+  const id = control.id || `field-${++fieldCount}`;
+  control.id = id;
+  const hintEl = hint ? h('small', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { class: 'field-label', for: id }, label), control, hintEl);
 }
 
 /** A status badge coloured by entity status. */
