@@ -13,8 +13,6 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "nlohmann/json.hpp"
 #include "openaml/common/str_cat.h"
@@ -143,31 +141,79 @@ struct AttributeState {
       : type(t), sketch(options.max_exact_numeric_values), values(options.max_distinct_values) {}
 };
 
-/// Shannon entropy in bits of a distribution given by counts.
-template <typename Map>
-double Entropy(const Map& counts, double total) {
-  double h = 0.0;
-  for (const auto& [key, c] : counts) {
-    if (c == 0) continue;
-    const double p = static_cast<double>(c) / total;
-    h -= p * std::log2(p);
+/// Counts per 64-bit key in an open-addressing table (the correlation hot loop: no allocation per key).
+class FlatCounts {
+ public:
+  explicit FlatCounts(size_t expected) {
+    size_t size = 16;
+    while (size < expected * 2) size *= 2;
+    keys_.assign(size, kEmpty);
+    counts_.assign(size, 0);
+    used_.reserve(expected);
   }
-  return h;
-}
+  void Add(uint64_t key) {
+    if (key == kEmpty) key = kEmptyAlias;
+    const size_t mask = keys_.size() - 1;
+    size_t slot = MixRecord(key) & mask;
+    while (keys_[slot] != key) {
+      if (keys_[slot] == kEmpty) {
+        keys_[slot] = key;
+        used_.push_back(static_cast<uint32_t>(slot));
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    ++counts_[slot];
+    if (used_.size() * 2 > keys_.size()) Grow();
+  }
+  /// Shannon entropy in bits of the counted distribution over `total` samples.
+  double Entropy(double total) const {
+    double h = 0.0;
+    for (uint32_t slot : used_) {
+      const double p = counts_[slot] / total;
+      h -= p * std::log2(p);
+    }
+    return h;
+  }
+  size_t distinct() const { return used_.size(); }
 
-/// Mutual information in bits between x and t over paired samples.
+ private:
+  void Grow() {
+    std::vector<uint64_t> keys(keys_.size() * 2, kEmpty);
+    std::vector<uint32_t> counts(keys.size(), 0);
+    std::vector<uint32_t> used;
+    used.reserve(used_.size() * 2);
+    const size_t mask = keys.size() - 1;
+    for (uint32_t old : used_) {
+      size_t slot = MixRecord(keys_[old]) & mask;
+      while (keys[slot] != kEmpty) slot = (slot + 1) & mask;
+      keys[slot] = keys_[old];
+      counts[slot] = counts_[old];
+      used.push_back(static_cast<uint32_t>(slot));
+    }
+    keys_.swap(keys);
+    counts_.swap(counts);
+    used_.swap(used);
+  }
+
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  static constexpr uint64_t kEmptyAlias = ~uint64_t{0} - 1;  // collides only with itself in practice
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> counts_;
+  std::vector<uint32_t> used_;
+};
+
+/// Mutual information in bits between x and t over paired samples: H(X) + H(T) - H(X,T).
 double MutualInformation(const std::vector<uint64_t>& x, const std::vector<uint64_t>& t) {
   if (x.empty()) return 0.0;
-  std::unordered_map<uint64_t, uint64_t> px, pt;
-  std::unordered_map<uint64_t, uint64_t> joint;
+  FlatCounts px(1024), pt(256), joint(2048);
   for (size_t i = 0; i < x.size(); ++i) {
-    ++px[x[i]];
-    ++pt[t[i]];
-    ++joint[MixRecord(x[i]) ^ (t[i] * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL)];
+    px.Add(x[i]);
+    pt.Add(t[i]);
+    joint.Add(MixRecord(x[i]) ^ (t[i] * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL));
   }
   const double n = static_cast<double>(x.size());
-  // I(X;T) = H(X) + H(T) - H(X,T); clamp tiny negative rounding.
-  return std::max(0.0, Entropy(px, n) + Entropy(pt, n) - Entropy(joint, n));
+  return std::max(0.0, px.Entropy(n) + pt.Entropy(n) - joint.Entropy(n));  // clamp rounding below 0
 }
 
 /// Bin index of `value` among decile boundaries.
@@ -504,9 +550,9 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
                                                              : code);
   }
   if (kept.empty()) return;
-  std::unordered_map<uint64_t, uint64_t> target_counts;
-  for (uint64_t c : t) ++target_counts[c];
-  const double target_entropy = Entropy(target_counts, static_cast<double>(t.size()));
+  FlatCounts target_counts(256);
+  for (uint64_t c : t) target_counts.Add(c);
+  const double target_entropy = target_counts.Entropy(static_cast<double>(t.size()));
   auto normalise = [target_entropy](double mi) { return target_entropy > 0 ? std::min(1.0, mi / target_entropy) : 0.0; };
 
   std::vector<uint64_t> x(kept.size());
