@@ -333,6 +333,24 @@ bool SignaturesEqual(std::string_view a, std::string_view b) {
 
 std::string SigningKeyCache::Get(std::string_view access_key_id, std::string_view secret_access_key,
                                  std::string_view date, std::string_view region, std::string_view service) {
+  // Per-thread front entry: a server thread sees the same caller, day and service on request after request, and
+  // must not take the shared mutex for each one (real-time Predict). The key is a pure function of its inputs,
+  // so the entry is valid whichever cache instance derived it.
+  struct LastKey {
+    std::string secret, date, region, service, key;
+  };
+  thread_local LastKey last;
+  if (!last.key.empty() && last.secret == secret_access_key && last.date == date && last.region == region &&
+      last.service == service) {
+    return last.key;
+  }
+  std::string key = GetShared(access_key_id, secret_access_key, date, region, service);
+  last = LastKey{std::string(secret_access_key), std::string(date), std::string(region), std::string(service), key};
+  return key;
+}
+
+std::string SigningKeyCache::GetShared(std::string_view access_key_id, std::string_view secret_access_key,
+                                       std::string_view date, std::string_view region, std::string_view service) {
   std::string cache_key = Cat({access_key_id, std::string_view("\0", 1), secret_access_key,
                                        std::string_view("\0", 1), CredentialScope(date, region, service)});
   {

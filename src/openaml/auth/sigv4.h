@@ -134,6 +134,7 @@ bool SignaturesEqual(std::string_view a, std::string_view b);
 // ---------------------------------------------------------------------------------------------------------
 // Signing key cache: the HMAC chain costs four HMACs; a server verifying many requests per second (Predict)
 // derives each key once per (access key, date, region, service). Thread-safe; bounded (cleared when full).
+// Each thread also keeps its last key, so the steady state takes no lock shared by threads.
 
 class SigningKeyCache {
  public:
@@ -142,6 +143,9 @@ class SigningKeyCache {
                   std::string_view region, std::string_view service);
 
  private:
+  /// The shared map behind the per-thread entry of Get() (takes mutex_).
+  std::string GetShared(std::string_view access_key_id, std::string_view secret_access_key, std::string_view date,
+                        std::string_view region, std::string_view service);
   static constexpr size_t kMaxEntries = 256;
   std::mutex mutex_;
   std::unordered_map<std::string, std::string> keys_;  // guarded by mutex_; "akid\0secret\0scope" -> key
