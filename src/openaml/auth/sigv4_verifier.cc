@@ -117,6 +117,11 @@ Result<AuthContext> SigV4Verifier::Verify(const RequestView& request, const Veri
   }
   if (authorization != nullptr) return VerifyHeaderForm(view, authorization->value, options);
   if (query_form) return VerifyQueryForm(view, options);
+  if (view.raw_query.find("AWSAccessKeyId=") != std::string_view::npos) {
+    return Error(absl::StatusCode::kUnauthenticated, "AccessDenied",
+                 "Signature Version 2 presigned URLs are not supported: presign with Signature Version 4 "
+                 "(botocore: Config(signature_version='s3v4'))");
+  }
   return Error(absl::StatusCode::kUnauthenticated, "AccessDenied",
                "request is not signed: no Authorization header or X-Amz-Signature");
 }
