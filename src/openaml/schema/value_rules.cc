@@ -2,6 +2,7 @@
 #include "openaml/schema/value_rules.h"
 
 #include <charconv>
+#include <cstddef>
 #include <cmath>
 #include <cstdint>
 
@@ -28,31 +29,24 @@ constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8
 
 /// Parse plain decimals ("-12.345", "7", ".5", "5.") exactly and fast; false means "use the general path".
 inline bool ParseSimpleDecimal(const char* p, const char* end, double* value) {
-  bool negative = false;
-  if (*p == '-' || *p == '+') {
-    negative = *p == '-';
-    ++p;
-  }
+  const bool negative = *p == '-';
+  if (*p == '-' || *p == '+') ++p;
+  const char* digits = p;
   uint64_t mantissa = 0;
-  int digits = 0;
-  int fraction_digits = 0;
-  bool seen_dot = false;
-  bool any_digit = false;
-  for (; p < end; ++p) {
-    const unsigned d = static_cast<unsigned char>(*p) - '0';
-    if (d < 10) {
-      any_digit = true;
-      if (mantissa != 0 || d != 0) ++digits;
-      if (digits > 15) return false;  // may not be exact below 2^53: general path
-      mantissa = mantissa * 10 + d;
-      if (seen_dot) ++fraction_digits;
-    } else if (*p == '.' && !seen_dot) {
-      seen_dot = true;
-    } else {
-      return false;  // exponent, junk, second dot: general path decides
-    }
+  while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  const ptrdiff_t integer_digits = p - digits;
+  ptrdiff_t fraction_digits = 0;
+  if (p < end && *p == '.') {
+    const char* fraction = ++p;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    fraction_digits = p - fraction;
   }
-  if (!any_digit || fraction_digits > 22) return false;
+  // 19 digits cannot overflow 64 bits; below 2^53 the mantissa is an exact double, and so is 10^k for k <= 22,
+  // so one division is correctly rounded.
+  if (p != end || integer_digits + fraction_digits == 0 || integer_digits + fraction_digits > 19 ||
+      mantissa > (uint64_t{1} << 53) || fraction_digits > 22) {
+    return false;
+  }
   double v = static_cast<double>(mantissa);
   if (fraction_digits > 0) v /= kPow10[fraction_digits];
   *value = negative ? -v : v;
@@ -113,9 +107,12 @@ ValueState ParseBinary(std::string_view text, bool* value) {
 ValueState ParseNumeric(std::string_view text, double* value) {
   const char* p = text.data();
   const char* end = p + text.size();
-  while (p < end && IsSpace(*p)) ++p;
-  while (end > p && IsSpace(end[-1])) --end;
   if (p == end) return ValueState::kMissing;
+  if (IsSpace(*p) || IsSpace(end[-1])) {
+    while (p < end && IsSpace(*p)) ++p;
+    while (end > p && IsSpace(end[-1])) --end;
+    if (p == end) return ValueState::kMissing;
+  }
   if (ParseSimpleDecimal(p, end, value)) return ValueState::kPresent;
   // General path: exponents, long mantissas. from_chars takes no leading '+', so skip one (Java's
   // Double.parseDouble, which Amazon ML used, accepts it); a second sign stays invalid.

@@ -6,27 +6,6 @@
 #include <cstring>
 
 namespace openaml {
-namespace {
-
-// The bit pattern of a signalling NaN never produced by parsing: marks a free slot.
-constexpr uint64_t kEmptySlot = 0x7FF4000000000001ULL;
-
-inline uint64_t Bits(double v) {
-  if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
-  return std::bit_cast<uint64_t>(v);
-}
-
-inline uint64_t Mix(uint64_t x) {
-  // splitmix64 finaliser: spreads nearby doubles over the table.
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 QuantileSketch::QuantileSketch(size_t max_exact_values, size_t k)
     : max_exact_values_(max_exact_values), k_(std::max<size_t>(k, 8)) {
   keys_.assign(64, kEmptySlot);

@@ -2,6 +2,7 @@
 // quantile_bin boundaries (spec §6, §7.4).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -22,7 +23,22 @@ class QuantileSketch {
  public:
   explicit QuantileSketch(size_t max_exact_values = 10000, size_t k = 2048);
 
-  void Add(double value) { AddWeighted(value, 1); }
+  void Add(double value) {
+    // Hot path inline: a value already in the exact table.
+    if (exact_) {
+      const uint64_t key = Bits(value);
+      const size_t mask = keys_.size() - 1;
+      for (size_t slot = Mix(key) & mask;; slot = (slot + 1) & mask) {
+        if (keys_[slot] == key) {
+          ++counts_[slot];
+          ++count_;
+          return;
+        }
+        if (keys_[slot] == kEmptySlot) break;
+      }
+    }
+    AddWeighted(value, 1);
+  }
   /// Add `value` `count` times (O(popcount(count)) in the compacting stage).
   void AddWeighted(double value, uint64_t count);
 
@@ -40,6 +56,21 @@ class QuantileSketch {
   std::vector<std::pair<double, uint64_t>> WeightedValues() const;
 
  private:
+  // The bit pattern of a NaN never produced by parsing: marks a free slot of the exact table.
+  static constexpr uint64_t kEmptySlot = 0x7FF4000000000001ULL;
+  static uint64_t Bits(double v) {
+    if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
+    return std::bit_cast<uint64_t>(v);
+  }
+  static uint64_t Mix(uint64_t x) {
+    // splitmix64 finaliser: spreads nearby doubles over the table.
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+  }
+
   void AddToLevel(double value, size_t level);
   void Compact(size_t level);
   void SwitchToCompacting();

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "nlohmann/json.hpp"
@@ -29,7 +30,31 @@ constexpr size_t kMaxSampleCells = 4'000'000;
 constexpr size_t kMaxSampledTokensPerValue = 64;
 constexpr size_t kTokenCandidates = 200;  // most frequent tokens whose correlation is estimated
 
-inline uint64_t HashText(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+/// 64-bit hash of a string: inline for short strings (most categorical values and words), XXH3 beyond.
+inline uint64_t HashText(std::string_view s) {
+  const size_t n = s.size();
+  if (n > 16) return XXH3_64bits(s.data(), n);
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x = 0;
+    uint32_t y = 0;
+    std::memcpy(&x, s.data(), 4);
+    std::memcpy(&y, s.data() + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(s[0]) | (static_cast<uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8) |
+        (static_cast<uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16);
+  }
+  // Fold with the length (so "a" and "a\0" differ) through a 128-bit multiply (wyhash-style mixing).
+  const unsigned __int128 product =
+      static_cast<unsigned __int128>(a ^ 0x9E3779B97F4A7C15ULL ^ n) * (b ^ 0xBF58476D1CE4E5B9ULL);
+  return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+}
 
 inline uint64_t MixRecord(uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
@@ -51,7 +76,8 @@ class StringCounter {
     size_t slot = hash & mask;
     while (slots_[slot] != kEmpty) {
       const uint32_t index = slots_[slot];
-      if (hashes_[index] == hash && keys_[index] == key) {
+      if (hashes_[index] == hash && keys_[index].size() == key.size() &&
+          std::memcmp(keys_[index].data(), key.data(), key.size()) == 0) {
         ++counts_[index];
         if (last_record_[index] != record) {
           last_record_[index] = record;
