@@ -16,8 +16,8 @@ const page = await browser.newPage();
 page.on('pageerror', (e) => console.log('pageerror', String(e)));
 page.on('dialog', (d) => d.accept());
 await page.goto(`${proxy.url}/console/`);
-await page.evaluate(() => sessionStorage.setItem('openaml.console.credentials',
-  JSON.stringify({ accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'us-east-1' })));
+await page.evaluate(([ak, sk]) => sessionStorage.setItem('openaml.console.credentials',
+  JSON.stringify({ accessKeyId: ak, secretAccessKey: sk, region: 'us-east-1' })), [process.env.AK ?? 'AKID', process.env.SK ?? 'secret']);
 await page.goto(`${proxy.url}/console/#/objects`);
 await page.getByLabel('New bucket').fill('devbucket');
 await page.getByRole('button', { name: 'Create bucket' }).click();
