@@ -124,9 +124,13 @@ std::vector<std::pair<double, uint64_t>> QuantileSketch::WeightedValues() const 
 }
 
 std::vector<double> QuantileSketch::Quantiles(int n) const {
+  if (count_ == 0 || n <= 0) return {};
+  return QuantilesOf(WeightedValues(), n);
+}
+
+std::vector<double> QuantileSketch::QuantilesOf(const std::vector<std::pair<double, uint64_t>>& items, int n) {
   std::vector<double> result;
-  if (count_ == 0 || n <= 0) return result;
-  const std::vector<std::pair<double, uint64_t>> items = WeightedValues();
+  if (items.empty() || n <= 0) return result;
   uint64_t total = 0;
   for (const auto& item : items) total += item.second;
   result.reserve(n + 1);

@@ -54,6 +54,8 @@ class QuantileSketch {
   std::vector<double> Quantiles(int n) const;
   /// (value, weight) pairs sorted by value: the sketch's summary of the data (weights sum to count()).
   std::vector<std::pair<double, uint64_t>> WeightedValues() const;
+  /// Quantiles(n) computed from WeightedValues() already at hand (saves sorting again).
+  static std::vector<double> QuantilesOf(const std::vector<std::pair<double, uint64_t>>& items, int n);
 
  private:
   // The bit pattern of a NaN never produced by parsing: marks a free slot of the exact table.

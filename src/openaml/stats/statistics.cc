@@ -247,11 +247,11 @@ uint64_t Bin(const std::vector<double>& boundaries, double value) {
   return static_cast<uint64_t>(std::upper_bound(boundaries.begin(), boundaries.end(), value) - boundaries.begin());
 }
 
-std::vector<double> SampleDeciles(std::vector<double> values) {
-  std::vector<double> boundaries;
-  if (values.empty()) return boundaries;
-  std::sort(values.begin(), values.end());
-  for (int i = 1; i < 10; ++i) boundaries.push_back(values[values.size() * i / 10]);
+/// Decile boundaries of an attribute over all its values (from its quantile sketch), without repeats.
+std::vector<double> Deciles(const QuantileSketch& sketch) {
+  std::vector<double> q = sketch.Quantiles(10);
+  if (q.size() < 3) return {};
+  std::vector<double> boundaries(q.begin() + 1, q.end() - 1);
   boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
   return boundaries;
 }
@@ -423,15 +423,16 @@ void StatsAccumulator::Impl::FinishNumeric(const AttributeState& a, AttributeSta
     s.mean = std::clamp(sum / n, a.min, a.max);
     s.stddev = std::sqrt(std::max(0.0, a.sum_squares / n - (sum / n) * (sum / n)));
     s.quantile_rank_error = a.sketch.rank_error();
-    s.quantiles = a.sketch.Quantiles(kQuantileGrid);
-    s.median = a.sketch.Quantile(0.5);
+    const std::vector<std::pair<double, uint64_t>> items = a.sketch.WeightedValues();
+    s.quantiles = QuantileSketch::QuantilesOf(items, kQuantileGrid);
+    s.median = s.quantiles[kQuantileGrid / 2];  // the value at rank 1/2, as QuantileSketch::Quantile(0.5)
     // Histogram from the sketch's weighted values (exact while the sketch is exact).
     const int bins = std::max(1, options.histogram_bins);
     s.histogram_min = a.min;
     s.histogram_max = a.max;
     s.histogram_counts.assign(bins, 0);
     const double width = (a.max - a.min) / bins;
-    for (const auto& [value, weight] : a.sketch.WeightedValues()) {
+    for (const auto& [value, weight] : items) {
       int bin = width > 0 ? static_cast<int>((value - a.min) / width) : 0;
       bin = std::clamp(bin, 0, bins - 1);
       s.histogram_counts[bin] += weight;
@@ -560,14 +561,7 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
   std::vector<uint64_t> t;
   const AttributeState& target_state = attributes[target];
   std::vector<double> target_boundaries;
-  if (target_state.type == AttributeType::kNumeric) {
-    std::vector<double> values;
-    for (size_t r = 0; r < rows; ++r) {
-      const uint64_t code = sample_codes[r * width + target];
-      if (code != kMissingCode && code != kInvalidCode) values.push_back(std::bit_cast<double>(code));
-    }
-    target_boundaries = SampleDeciles(std::move(values));
-  }
+  if (target_state.type == AttributeType::kNumeric) target_boundaries = Deciles(target_state.sketch);
   for (size_t r = 0; r < rows; ++r) {
     const uint64_t code = sample_codes[r * width + target];
     if (code == kMissingCode || code == kInvalidCode) continue;
@@ -614,14 +608,7 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
       continue;
     }
     std::vector<double> boundaries;
-    if (a.type == AttributeType::kNumeric) {
-      std::vector<double> values;
-      for (size_t r : kept) {
-        const uint64_t code = sample_codes[r * width + i];
-        if (code != kMissingCode && code != kInvalidCode) values.push_back(std::bit_cast<double>(code));
-      }
-      boundaries = SampleDeciles(std::move(values));
-    }
+    if (a.type == AttributeType::kNumeric) boundaries = Deciles(a.sketch);
     for (size_t k = 0; k < kept.size(); ++k) {
       const uint64_t code = sample_codes[kept[k] * width + i];
       const bool special = code == kMissingCode || code == kInvalidCode;
