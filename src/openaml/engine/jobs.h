@@ -58,6 +58,12 @@ struct TrainRequest {
   std::map<std::string, std::string> parameters;  // sgd.* (spec §8.3), strings as the API passes them
   std::string statistics_json;  // the training datasource's statistics (may be empty)
   std::string model_path;       // where to write the model file (atomically)
+  // Additions of the engine (all optional):
+  uint64_t seed = 1;                      // shuffling and sampling: same seed, same model
+  std::string cache_directory;            // feature cache spill file (empty: the system temp dir)
+  size_t cache_memory_bytes = 256u << 20;  // featurized rows kept in memory before spilling to the cache file
+  uint64_t fit_sample_rows = 1000000;     // rows read to fit quantile_bin/normalize (and the default recipe)
+  int threads = 2;                        // pass 1: one thread parses, one featurizes (1: all on one thread)
 };
 
 struct TrainResult {
@@ -67,6 +73,10 @@ struct TrainResult {
   uint64_t records_used = 0;
   uint64_t features_dropped = 0;  // trimmed to fit sgd.maxMLModelSizeInBytes
   int passes_run = 0;
+  // Additions of the engine:
+  uint64_t invalid_records = 0;  // rows refused for a missing or invalid target
+  uint64_t features = 0;         // features in the model
+  double final_loss = 0;         // mean training loss of the last pass
 };
 
 Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx);
@@ -81,6 +91,15 @@ struct EvaluationResult {
 /// Evaluate the model at `model_path` on `data` (training datasource's statistics for the alerts, may be empty).
 Result<EvaluationResult> EvaluateModel(const std::string& model_path, const DataSourceSpec& data,
                                        const std::string& training_statistics_json, JobContext& ctx);
+
+/// Addition of the engine: what EvaluateModel cannot know by itself.
+struct EvaluateOptions {
+  bool same_datasource = false;              // raises the "Evaluation on held-out data" alert (spec §9.5)
+  std::optional<double> score_threshold;     // BINARY threshold for the detail (default: the model's)
+};
+Result<EvaluationResult> EvaluateModel(const std::string& model_path, const DataSourceSpec& data,
+                                       const std::string& training_statistics_json, const EvaluateOptions& options,
+                                       JobContext& ctx);
 
 struct BatchPredictionResult {
   uint64_t total_records = 0;

@@ -104,6 +104,7 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
       double sum = 0;
       for (size_t c = 0; c < width; ++c) sum += probs[c] = std::exp(scores[c] - max_score);
       size_t label = static_cast<size_t>(row.label);
+      if (label < options.label_map.size()) label = options.label_map[label];
       for (size_t c = 0; c < width; ++c) probs[c] /= sum;
       loss -= std::log(std::max(probs[std::min(label, width - 1)], 1e-15));
       for (size_t c = 0; c < width; ++c) {

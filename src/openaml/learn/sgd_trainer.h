@@ -25,6 +25,7 @@ namespace openaml::learn {
 struct SgdOptions {
   ModelType type = ModelType::kBinary;
   size_t classes = 2;              // MULTICLASS: number of classes (labels 0..classes-1 in the cache)
+  std::vector<uint32_t> label_map;  // MULTICLASS, optional: cache label -> class column
   TrainingParameters parameters;
   double alpha = 0.1;              // FTRL base learning rate (per-coordinate adaptive)
   double beta = 1.0;

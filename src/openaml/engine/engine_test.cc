@@ -1,0 +1,258 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "openaml/engine/jobs.h"
+#include "openaml/learn/model.h"
+#include "openaml/predict/number_format.h"
+#include "openaml/predict/predictor.h"
+
+namespace openaml::engine {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/engine-test-XXXXXX";
+    path_ = ::mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+/// A sink capturing bytes in memory.
+class StringSink final : public ByteSink {
+ public:
+  explicit StringSink(std::string* out) : out_(out) {}
+  Status Write(std::string_view data) override {
+    pending_.append(data);
+    return absl::OkStatus();
+  }
+  Status Commit() override {
+    *out_ = pending_;
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string* out_;
+  std::string pending_;
+};
+
+const std::string kBanking = std::string(OPENAML_SOURCE_DIR) + "/examples/banking/";
+
+DataSourceSpec Banking(const std::string& split) {
+  DataSourceSpec spec;
+  spec.files = *ListLocalDataFiles(kBanking + "banking.csv");
+  spec.schema = *Schema::FromJson(ReadFile(kBanking + "banking.csv.schema"));
+  spec.rearrangement = *DataRearrangement::FromSpec(split);
+  return spec;
+}
+
+TEST(EngineBanking, RandomSplitAucAboveBar) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = Banking("random:0-70:banking");
+  request.recipe_json = R"J({"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,50)"]})J";
+  request.model_path = dir.File("model");
+  auto trained = TrainModel(request, ctx);
+  ASSERT_TRUE(trained.ok()) << trained.status();
+  EXPECT_NEAR(static_cast<double>(trained->records_used), 41188 * 0.7, 41188 * 0.02);
+  auto evaluation = EvaluateModel(request.model_path, Banking("random:70-100:banking"), "", ctx);
+  ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+  double auc = std::stod(evaluation->performance_metrics.at("BinaryAUC"));
+  EXPECT_GE(auc, 0.935);
+  EXPECT_EQ(evaluation->records + trained->records_used, 41188u);
+  auto detail = nlohmann::json::parse(evaluation->detail_json);
+  EXPECT_EQ(detail["thresholdCurve"].size(), 101u);
+}
+
+TEST(EngineBanking, TrainingIsDeterministicPerSeed) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = Banking("random:0-20:det");
+  request.parameters = {{"sgd.shuffleType", "auto"}, {"sgd.maxPasses", "3"}};
+  request.model_path = dir.File("a");
+  ASSERT_TRUE(TrainModel(request, ctx).ok());
+  request.model_path = dir.File("b");
+  request.threads = 1;
+  ASSERT_TRUE(TrainModel(request, ctx).ok());
+  EXPECT_EQ(ReadFile(dir.File("a")), ReadFile(dir.File("b")));
+  request.seed = 2;
+  request.model_path = dir.File("c");
+  ASSERT_TRUE(TrainModel(request, ctx).ok());
+  EXPECT_NE(ReadFile(dir.File("a")), ReadFile(dir.File("c")));
+}
+
+TEST(EngineBanking, RealtimePredictionEqualsBatchLineAndBadRecordsLeaveBlankLines) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = Banking("random:0-30:pred");
+  request.model_path = dir.File("model");
+  ASSERT_TRUE(TrainModel(request, ctx).ok());  // the suggested recipe
+  std::string header = "age,job,marital,education,default,housing,loan,contact,month,day_of_week,duration,campaign,"
+                       "pdays,previous,poutcome,emp_var_rate,cons_price_idx,cons_conf_idx,euribor3m,nr_employed\n";
+  std::string row1 = "32,services,divorced,basic.9y,no,unknown,yes,cellular,dec,mon,110,1,11,0,nonexistent,-1.8,94.465,-36.1,0.883,5228.1\n";
+  std::string row2 = "56,housemaid,married,basic.4y,no,no,no,telephone,may,mon,261,1,999,0,nonexistent,1.1,93.994,-36.4,4.857,5191\n";
+  DataSourceSpec batch;
+  batch.schema = *Schema::FromJson(ReadFile(kBanking + "banking-batch.csv.schema"));
+  batch.files = {MakeMemoryDataFile("mem://batch.csv", header + row1 + "1,2,3\n" + row2 + "4\n")};
+  std::string out;
+  auto result = BatchPredict(request.model_path, batch, 0.5, false,
+                             [&](size_t) -> Result<std::unique_ptr<ByteSink>> { return std::make_unique<StringSink>(&out); }, ctx);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->total_records, 4u);
+  EXPECT_EQ(result->invalid_records, 2u);
+  std::vector<std::string> lines;
+  std::stringstream ss(out);
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0], "bestAnswer,score");
+  EXPECT_EQ(lines[2], "");
+  EXPECT_EQ(lines[4], "");
+
+  auto predictor = *predict::Predictor::Load(request.model_path);
+  std::vector<std::string> names, values;
+  std::stringstream hs(header.substr(0, header.size() - 1)), vs(row1.substr(0, row1.size() - 1));
+  for (std::string v; std::getline(hs, v, ',');) names.push_back(v);
+  for (std::string v; std::getline(vs, v, ',');) values.push_back(v);
+  std::map<std::string, std::string> record;
+  for (size_t i = 0; i < names.size(); ++i) record[names[i]] = values[i];
+  record["not_an_attribute"] = "ignored";
+  predict::Prediction p = predictor->PredictRecord(record);
+  ASSERT_TRUE(p.predicted_label.has_value());
+  ASSERT_EQ(p.predicted_scores.size(), 1u);
+  float score = p.predicted_scores.begin()->second;
+  EXPECT_EQ(lines[1], *p.predicted_label + "," + predict::FormatScore(score)) << p.ToJson();
+  auto json = nlohmann::json::parse(p.ToJson());
+  EXPECT_EQ(json["details"]["PredictiveModelType"], "BINARY");
+  EXPECT_EQ(json["details"]["Algorithm"], "SGD");
+
+  // Absent attributes are missing, not an error.
+  predict::Prediction sparse = predictor->PredictRecord({{"age", "40"}});
+  EXPECT_TRUE(sparse.predicted_label.has_value());
+}
+
+Schema SmallSchema(AttributeType target_type) {
+  Schema s;
+  s.target = "t";
+  s.row_id = "id";
+  s.attributes = {{"id", AttributeType::kCategorical}, {"x", AttributeType::kNumeric},
+                  {"c", AttributeType::kCategorical}, {"t", target_type}};
+  return s;
+}
+
+DataSourceSpec SmallData(AttributeType target_type, int rows, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0, 0.5);
+  std::string csv;
+  const char* classes[] = {"red", "green", "blue"};
+  for (int r = 0; r < rows; ++r) {
+    int c = static_cast<int>(rng() % 3);
+    double x = static_cast<double>(rng() % 1000) / 100;
+    std::string target;
+    if (target_type == AttributeType::kNumeric) target = std::to_string(3 * x + 10 * c + noise(rng));
+    else target = classes[(c + (x > 5 ? 1 : 0)) % 3];
+    if (r % 50 == 7) target = "";  // missing target: refused
+    csv += "id" + std::to_string(r) + "," + std::to_string(x) + ",c" + std::to_string(c) + "," + target + "\n";
+  }
+  DataSourceSpec spec;
+  spec.schema = SmallSchema(target_type);
+  spec.files = {MakeMemoryDataFile("mem://small.csv", csv)};
+  return spec;
+}
+
+TEST(EngineSmall, MulticlassAndRegressionTrainEvaluateAndPredict) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.model_type = MLModelType::kMulticlass;
+  request.training = SmallData(AttributeType::kCategorical, 3000, 1);
+  request.recipe_json = R"J({"outputs":["c","quantile_bin(x,10)","cartesian(c,quantile_bin(x,10))"]})J";
+  request.parameters = {{"sgd.maxPasses", "20"}};
+  request.model_path = dir.File("multi");
+  auto trained = TrainModel(request, ctx);
+  ASSERT_TRUE(trained.ok()) << trained.status();
+  EXPECT_EQ(trained->invalid_records, 60u);
+  auto evaluation = EvaluateModel(request.model_path, SmallData(AttributeType::kCategorical, 1000, 2), "", ctx);
+  ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+  EXPECT_GT(std::stod(evaluation->performance_metrics.at("MulticlassAvgFScore")), 0.95);
+  std::string out;
+  auto batch = BatchPredict(request.model_path, SmallData(AttributeType::kCategorical, 3, 3), std::nullopt, false,
+                            [&](size_t) -> Result<std::unique_ptr<ByteSink>> { return std::make_unique<StringSink>(&out); }, ctx);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_THAT(out, ::testing::StartsWith("tag,trueLabel,blue,green,red\nid0,"));
+
+  request.model_type = MLModelType::kRegression;
+  request.training = SmallData(AttributeType::kNumeric, 3000, 1);
+  request.recipe_json = R"J({"outputs":["x","c"]})J";
+  request.model_path = dir.File("reg");
+  ASSERT_TRUE(TrainModel(request, ctx).ok());
+  evaluation = EvaluateModel(request.model_path, SmallData(AttributeType::kNumeric, 1000, 2), "", ctx);
+  ASSERT_TRUE(evaluation.ok());
+  EXPECT_LT(std::stod(evaluation->performance_metrics.at("RegressionRMSE")), 0.7);
+  auto predictor = *predict::Predictor::Load(request.model_path);
+  predict::Prediction p = predictor->PredictRecord({{"x", "2"}, {"c", "c1"}});
+  ASSERT_TRUE(p.predicted_value.has_value());
+  EXPECT_NEAR(*p.predicted_value, 16, 0.5);
+  EXPECT_EQ(p.ToJson().find("predictedLabel"), std::string::npos);
+}
+
+TEST(EngineErrors, ClearMessagesNeverCrashes) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = SmallData(AttributeType::kNumeric, 100, 1);
+  request.model_path = dir.File("m");
+  request.model_type = MLModelType::kBinary;
+  EXPECT_THAT(std::string(TrainModel(request, ctx).status().message()), HasSubstr("needs a BINARY target"));
+  request.model_type = MLModelType::kRegression;
+  request.parameters = {{"sgd.maxPasses", "0"}};
+  EXPECT_THAT(std::string(TrainModel(request, ctx).status().message()), HasSubstr("sgd.maxPasses"));
+  request.parameters.clear();
+  request.recipe_json = R"J({"outputs":["nope"]})J";
+  EXPECT_THAT(std::string(TrainModel(request, ctx).status().message()), HasSubstr("'nope' is not a variable"));
+  request.recipe_json.reset();
+  request.training.schema.target.reset();
+  EXPECT_THAT(std::string(TrainModel(request, ctx).status().message()), HasSubstr("no targetAttributeName"));
+
+  std::ofstream(dir.File("garbage")) << "not a model";
+  auto evaluation = EvaluateModel(dir.File("garbage"), SmallData(AttributeType::kNumeric, 10, 1), "", ctx);
+  EXPECT_THAT(std::string(evaluation.status().message()), HasSubstr("not an openaml model"));
+  EXPECT_FALSE(EvaluateModel(dir.File("missing"), SmallData(AttributeType::kNumeric, 10, 1), "", ctx).ok());
+}
+
+TEST(EngineJobs, CancelledTrainingStops) {
+  TempDir dir;
+  std::atomic<bool> cancelled{true};
+  JobContext ctx;
+  ctx.cancelled = &cancelled;
+  TrainRequest request;
+  request.model_type = MLModelType::kRegression;
+  request.training = SmallData(AttributeType::kNumeric, 1000, 1);
+  request.model_path = dir.File("m");
+  EXPECT_EQ(TrainModel(request, ctx).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("m")));
+}
+
+}  // namespace
+}  // namespace openaml::engine
