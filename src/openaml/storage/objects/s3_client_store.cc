@@ -493,6 +493,7 @@ class ResumingSource final : public ByteSource {
                                             : Result<size_t>(absl::UnavailableError("external S3: no connection"));
       if (n.ok() && (*n > 0 || position_ >= end_ || size == 0)) {
         position_ += *n;
+        if (*n > 0) resumes_left_ = kAttempts;  // the budget is for consecutive failures
         return n;
       }
       Status failure = n.ok() ? absl::UnavailableError("external S3: body ended early") : n.status();
@@ -508,8 +509,11 @@ class ResumingSource final : public ByteSource {
         if (absl::IsUnavailable(reopened.status())) continue;  // counts as another attempt
         return reopened.status();
       }
-      if ((*reopened)->head().status != 206) {
-        return absl::InternalError("external S3: the server ignored the Range header when resuming");
+      uint64_t first = 0;
+      std::string content_range = (*reopened)->head().Header("content-range").value_or("");
+      if ((*reopened)->head().status != 206 ||
+          std::sscanf(content_range.c_str(), "bytes %" SCNu64 "-", &first) != 1 || first != position_) {
+        return absl::InternalError("external S3: the server did not honour the Range header when resuming");
       }
       stream_ = std::move(reopened).value();
     }
@@ -523,7 +527,7 @@ class ResumingSource final : public ByteSource {
   uint64_t position_;
   uint64_t end_;
   std::unique_ptr<HttpStream> stream_;
-  int resumes_left_ = kAttempts;
+  int resumes_left_ = kAttempts;  // resumes left before giving up, refilled by progress
 };
 
 }  // namespace
