@@ -266,7 +266,9 @@ class Connection final : public S3Exchange {
     }
     parser_->body_limit(server_.options.max_json_body_bytes);
     std::string body;
-    std::vector<char> chunk(64 * 1024);
+    // The read buffer lives with the connection: no 64 KiB allocation and zeroing per request (real-time Predict).
+    if (json_chunk_.empty()) json_chunk_.resize(64 * 1024);
+    std::vector<char>& chunk = json_chunk_;
     co_await SendContinueIfNeeded();
     while (true) {
       Result<size_t> n = co_await ReadRaw(chunk.data(), chunk.size());
@@ -604,6 +606,7 @@ class Connection final : public S3Exchange {
   bool body_done_ = false;
   std::unique_ptr<auth::AwsChunkedDecoder> chunked_;
   std::vector<char> raw_;
+  std::vector<char> json_chunk_;  // HandleJson's read buffer, allocated on first use
   std::string decoded_;
   size_t decoded_pos_ = 0;
   std::optional<uint64_t> decoded_length_;

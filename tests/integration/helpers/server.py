@@ -206,8 +206,10 @@ def run_modern_python(server, code, timeout=600):
         "from botocore.config import Config\n"
         f"ENDPOINT = {server.url!r}\n"
         "def make_s3(**kw):\n"
+        "    options = {'s3': {'addressing_style': 'path'}, 'retries': {'max_attempts': 1}}\n"
+        "    options.update(kw)\n"
         "    return boto3.session.Session().client('s3', endpoint_url=ENDPOINT, region_name='us-east-1',\n"
-        "        config=Config(s3={'addressing_style': 'path'}, retries={'max_attempts': 1}, **kw))\n"
+        "        config=Config(**options))\n"
     )
     result = subprocess.run([python, "-c", prelude + code], env=server.client_env(), capture_output=True, text=True,
                             timeout=timeout)
