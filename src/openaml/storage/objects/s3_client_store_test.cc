@@ -144,6 +144,8 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kMoto ? "Moto" : "Openaml";
 }
 
+void PrintTo(Backend backend, std::ostream* out) { *out << (backend == Backend::kMoto ? "moto" : "openaml"); }
+
 /// One running server per backend, started on first use and kept for the whole test process.
 struct RunningServer {
   std::unique_ptr<ServerProcess> process;
