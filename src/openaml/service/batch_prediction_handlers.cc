@@ -40,7 +40,7 @@ HandlerResult CreateBatchPrediction(ServiceContext& ctx, const CallContext& call
     return CreateEntity(ctx, EntityKind::kBatchPrediction, id,
                         NewDocument(ctx, call, EntityKind::kBatchPrediction, id, name, request), {});
   }
-  OPENAML_ASSIGN_OR_RETURN(nlohmann::json model, LoadInput(ctx, EntityKind::kMLModel, "MLModelId", model_id));
+  OPENAML_RETURN_IF_ERROR(LoadInput(ctx, EntityKind::kMLModel, "MLModelId", model_id).status());
   OPENAML_ASSIGN_OR_RETURN(nlohmann::json datasource,
                            LoadInput(ctx, EntityKind::kDataSource, "BatchPredictionDataSourceId", ds_id));
   nlohmann::json doc = NewDocument(ctx, call, EntityKind::kBatchPrediction, id, name, request);

@@ -16,7 +16,7 @@ HandlerResult CreateEvaluation(ServiceContext& ctx, const CallContext& call, con
     return CreateEntity(ctx, EntityKind::kEvaluation, id,
                         NewDocument(ctx, call, EntityKind::kEvaluation, id, name, request), {});
   }
-  OPENAML_ASSIGN_OR_RETURN(nlohmann::json model, LoadInput(ctx, EntityKind::kMLModel, "MLModelId", model_id));
+  OPENAML_RETURN_IF_ERROR(LoadInput(ctx, EntityKind::kMLModel, "MLModelId", model_id).status());
   OPENAML_ASSIGN_OR_RETURN(nlohmann::json datasource,
                            LoadInput(ctx, EntityKind::kDataSource, "EvaluationDataSourceId", ds_id));
   // The evaluation data must carry the target the model learned (spec §3.4).

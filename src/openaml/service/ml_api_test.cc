@@ -75,8 +75,9 @@ TEST_F(MlApiTest, WrongJsonTypesAreInvalidInput) {
                                      {"Parameters", {{"sgd.maxPasses", 5}}}}),
               400, "InvalidInputException");
   ExpectError(Call("UpdateMLModel", {{"MLModelId", "m"}, {"ScoreThreshold", "0.5"}}), 400, "InvalidInputException");
+  // Tags as an object instead of a list.
   ExpectError(Call("AddTags", {{"ResourceId", "d"}, {"ResourceType", "DataSource"}, {"Tags", {{"k", "v"}}}}), 400,
-              "InvalidTagException");
+              "InvalidInputException");
 }
 
 TEST_F(MlApiTest, IdsAndNamesFollowTheModelConstraints) {
@@ -256,7 +257,7 @@ TEST_F(MlApiTest, CreateMLModelChecksItsInputs) {
 
 TEST_F(MlApiTest, ModelFieldsFollowTheServiceModel) {
   CreateDataSource("ds");
-  PutObject("recipe.json", R"({"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,10)"]})");
+  PutObject("recipe.json", R"J({"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,10)"]})J");
   CallResult r = Call("CreateMLModel", {{"MLModelId", "ml-1"},
                                         {"MLModelName", "model one"},
                                         {"MLModelType", "BINARY"},
@@ -276,7 +277,7 @@ TEST_F(MlApiTest, ModelFieldsFollowTheServiceModel) {
   EXPECT_FALSE(got.body.contains("Algorithm"));  // not in GetMLModelOutput
   EXPECT_FALSE(got.body.contains("Recipe"));
   CallResult verbose = Call("GetMLModel", {{"MLModelId", "ml-1"}, {"Verbose", true}});
-  EXPECT_EQ(verbose.body["Recipe"], R"({"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,10)"]})");
+  EXPECT_EQ(verbose.body["Recipe"], R"J({"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,10)"]})J");
   EXPECT_EQ(verbose.body["Schema"], kSchema);
   CallResult listed = Call("DescribeMLModels", {});
   ASSERT_EQ(listed.body["Results"].size(), 1u);

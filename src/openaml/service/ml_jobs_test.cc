@@ -163,18 +163,35 @@ TEST_F(MlJobsTest, MulticlassAndRegression) {
 }
 
 TEST_F(MlJobsTest, MissingDataFailsWithActionableMessageAndDependentsFail) {
-  OpenApi(/*run_jobs=*/true);
+  OpenApi(/*run_jobs=*/false);  // create the chain before any job runs, then start the workers
   CreateDataSource("ds-missing", "s3://bucket/nothing-here.csv", Schema("y", "BINARY"));
   ASSERT_EQ(Call("CreateMLModel", {{"MLModelId", "ml"}, {"MLModelType", "BINARY"}, {"TrainingDataSourceId", "ds-missing"}}).status, 200);
+  OpenApi(/*run_jobs=*/true);
   ASSERT_TRUE(api_->WaitForIdleForTest(30000));
   nlohmann::json ds = Get("GetDataSource", "DataSourceId", "ds-missing");
   EXPECT_EQ(ds["Status"], "FAILED");
   EXPECT_NE(ds["Message"].get<std::string>().find("s3://bucket/nothing-here.csv"), std::string::npos) << ds;
   EXPECT_TRUE(ds.contains("FinishedAt"));
   EXPECT_FALSE(ds.contains("ComputeTime"));
+  EXPECT_NE(ReadObject("openaml-logs", "ds/ds-missing.log").find("WARN: DATASOURCE ds-ds-missing failed"), std::string::npos);
   nlohmann::json model = Get("GetMLModel", "MLModelId", "ml");
   EXPECT_EQ(model["Status"], "FAILED");
   EXPECT_NE(model["Message"].get<std::string>().find("ds-missing"), std::string::npos) << model;
+}
+
+TEST_F(MlJobsTest, DeletedInputFailsWaitingDependents) {
+  OpenApi(/*run_jobs=*/false);
+  CreateDataSource("ds", "s3://bucket/binary.csv", Schema("y", "BINARY"));
+  ASSERT_EQ(Call("CreateMLModel", {{"MLModelId", "ml"}, {"MLModelType", "BINARY"}, {"TrainingDataSourceId", "ds"}}).status, 200);
+  ASSERT_EQ(Call("CreateEvaluation", {{"EvaluationId", "ev"}, {"MLModelId", "ml"}, {"EvaluationDataSourceId", "ds"}}).status, 200);
+  ASSERT_EQ(Call("DeleteMLModel", {{"MLModelId", "ml"}}).status, 200);
+  OpenApi(/*run_jobs=*/true);
+  ASSERT_TRUE(api_->WaitForIdleForTest(30000));
+  EXPECT_EQ(Get("GetMLModel", "MLModelId", "ml")["Status"], "DELETED");
+  nlohmann::json ev = Get("GetEvaluation", "EvaluationId", "ev");
+  EXPECT_EQ(ev["Status"], "FAILED");
+  EXPECT_EQ(ev["Message"], "MLModel 'ml' was deleted");
+  EXPECT_EQ(Get("GetDataSource", "DataSourceId", "ds")["Status"], "COMPLETED");
 }
 
 TEST_F(MlJobsTest, InterruptedJobIsRunAgainAfterRestart) {
