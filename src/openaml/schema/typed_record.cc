@@ -1,5 +1,7 @@
 #include "openaml/schema/typed_record.h"
 
+#include "openaml/schema/value_rules_internal.h"
+
 namespace openaml {
 
 RecordTyper::RecordTyper(const Schema& schema) {
@@ -15,11 +17,11 @@ void RecordTyper::Type(std::span<const std::string_view> fields, TypedRecord* ou
     v.number = 0.0;
     switch (types_[i]) {
       case AttributeType::kNumeric:
-        v.state = ParseNumeric(v.text, &v.number);
+        v.state = value_rules_internal::ParseNumericInline(v.text, &v.number);
         break;
       case AttributeType::kBinary: {
         bool b = false;
-        v.state = ParseBinary(v.text, &b);
+        v.state = value_rules_internal::ParseBinaryInline(v.text, &b);
         v.number = b ? 1.0 : 0.0;
         break;
       }
