@@ -6,6 +6,7 @@
 
 #include "openaml/ingest/data_rearrangement.h"
 #include "openaml/schema/schema.h"
+#include "openaml/service/database_datasource.h"
 #include "openaml/service/handler_support.h"
 #include "openaml/service/handlers.h"
 #include "openaml/service/ml_jobs.h"
@@ -69,20 +70,7 @@ HandlerResult CreateDataSourceFromS3(ServiceContext& ctx, const CallContext& cal
   return CreateEntity(ctx, EntityKind::kDataSource, id, std::move(doc), NoTags());
 }
 
-// Spec §3.3 gap: Redshift and RDS datasources are not supported yet; answer clearly instead of "unknown operation".
-HandlerResult CreateDataSourceFromRDS(ServiceContext&, const CallContext&, const Request& request) {
-  OPENAML_RETURN_IF_ERROR(request.RequiredString("DataSourceId", StringRule::EntityId()).status());
-  return absl::InvalidArgumentError(
-      "CreateDataSourceFromRDS is not supported yet by openaml: export the data to CSV in the object store and use "
-      "CreateDataSourceFromS3");
-}
-
-HandlerResult CreateDataSourceFromRedshift(ServiceContext&, const CallContext&, const Request& request) {
-  OPENAML_RETURN_IF_ERROR(request.RequiredString("DataSourceId", StringRule::EntityId()).status());
-  return absl::InvalidArgumentError(
-      "CreateDataSourceFromRedshift is not supported yet by openaml: UNLOAD the query to CSV in the object store "
-      "and use CreateDataSourceFromS3");
-}
+// CreateDataSourceFromRDS / CreateDataSourceFromRedshift: database_datasource_handlers.cc.
 
 HandlerResult GetDataSource(ServiceContext& ctx, const CallContext& call, const Request& request) {
   OPENAML_ASSIGN_OR_RETURN(std::string id, request.RequiredString("DataSourceId", StringRule::EntityId()));
@@ -91,6 +79,7 @@ HandlerResult GetDataSource(ServiceContext& ctx, const CallContext& call, const 
   nlohmann::json out = RenderPublic(doc);
   if (auto log_uri = LogUriOf(ctx, call, EntityKind::kDataSource, doc)) out["LogUri"] = *log_uri;
   if (verbose.value_or(false) && doc.contains("_schema")) out["DataSourceSchema"] = doc["_schema"];
+  if (verbose.value_or(false)) AddVerboseDatabaseMembers(doc, out);
   return out;
 }
 

@@ -40,6 +40,9 @@ struct MlApiOptions {
   std::string account_id = "000000000000";
   /// Build the presigned GET URL of a log object. Unset: an unsigned http://<host>/<bucket>/<key> URL.
   std::function<std::string(const PresignRequest&)> presign;
+  /// Named database connections for CreateDataSourceFromRedshift / FromRDS (docs/databases.md). Empty:
+  /// <data_dir>/databases.json when that file exists, else none.
+  std::string databases_file;
   /// Current time in Unix epoch milliseconds; unset: the system clock. Injected by tests.
   std::function<int64_t()> now_ms;
 
