@@ -1,6 +1,7 @@
 // Sign in with an access key and secret: checked by one signed request, then kept in sessionStorage.
-import { call, ApiError } from '../api/ml';
-import { saveCredentials, type Credentials } from '../api/session';
+import { call, isUnknownOperation, ApiError } from '../api/ml';
+import { listBuckets } from '../api/s3';
+import { saveCredentials, signOut, type Credentials } from '../api/session';
 import { h, field, notice, replace } from '../lib/dom';
 import type { PageContext } from '../main';
 
@@ -29,8 +30,20 @@ export function renderSignIn({ root }: PageContext): void {
     submit.disabled = true;
     replace(message, notice('info', 'Checking…'));
     try {
-      await call('DescribeDataSources', { Limit: 1 }, { credentials });
-      saveCredentials(credentials);
+      try {
+        await call('DescribeDataSources', { Limit: 1 }, { credentials });
+        saveCredentials(credentials);
+      } catch (e) {
+        // A server with the S3 API only: the object store pages still work.
+        if (!isUnknownOperation(e)) throw e;
+        saveCredentials(credentials);
+        try {
+          await listBuckets();
+        } catch (s3Error) {
+          signOut();
+          throw s3Error;
+        }
+      }
       location.hash = '#/dashboard';
     } catch (e) {
       const err = e as ApiError;
