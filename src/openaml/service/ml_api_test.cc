@@ -234,7 +234,7 @@ TEST_F(MlApiTest, CreateMLModelChecksItsInputs) {
   CreateDataSource("ds");
   auto model = [](nlohmann::json extra) {
     nlohmann::json r = {{"MLModelId", "m"}, {"MLModelType", "BINARY"}, {"TrainingDataSourceId", "ds"}};
-    r.update(extra);
+    if (!extra.is_null()) r.update(extra);
     return r;
   };
   CallResult r = Call("CreateMLModel", model({{"TrainingDataSourceId", "ds-nostats"}}));
@@ -369,7 +369,7 @@ TEST_F(DescribeTest, DefaultOrderIsNewestFirst) {
 TEST_F(DescribeTest, EveryComparatorOnName) {
   auto run = [&](nlohmann::json extra) {
     nlohmann::json request = {{"FilterVariable", "Name"}, {"SortOrder", "asc"}};
-    request.update(extra);
+    if (!extra.is_null()) request.update(extra);
     CallResult r = Call("DescribeDataSources", request);
     EXPECT_EQ(r.status, 200) << r.body;
     return Ids(r);
@@ -391,7 +391,7 @@ TEST_F(DescribeTest, EveryComparatorOnName) {
 TEST_F(DescribeTest, TimeComparatorsTakeEpochSecondsAndIso8601) {
   auto run = [&](nlohmann::json extra) {
     nlohmann::json request = {{"FilterVariable", "CreatedAt"}, {"SortOrder", "asc"}};
-    request.update(extra);
+    if (!extra.is_null()) request.update(extra);
     CallResult r = Call("DescribeDataSources", request);
     EXPECT_EQ(r.status, 200) << r.body;
     return Ids(r);

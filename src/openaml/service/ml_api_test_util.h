@@ -68,7 +68,8 @@ class ServiceTest : public ::testing::Test {
     return result;
   }
   CallResult Call(const std::string& operation, const nlohmann::json& body) {
-    return CallRaw("AmazonML_20141212." + operation, body.dump());
+    // `{}` in C++ builds a JSON null: send an empty object for it, as botocore does.
+    return CallRaw("AmazonML_20141212." + operation, body.is_null() ? "{}" : body.dump());
   }
 
   void PutObject(const std::string& key, const std::string& data) {
