@@ -10,6 +10,7 @@
 
 #include "openaml/ingest/data_rearrangement.h"
 #include "openaml/schema/schema.h"
+#include "openaml/service/database_datasource.h"
 #include "openaml/service/entity.h"
 
 namespace openaml::service {
@@ -266,7 +267,14 @@ Result<engine::DataSourceSpec> MlJobs::DataSpecOf(const nlohmann::json& datasour
   return spec;
 }
 
-Result<nlohmann::json> MlJobs::RunDataSource(const nlohmann::json& doc, engine::JobContext& jc, JobLog& log) {
+Result<nlohmann::json> MlJobs::RunDataSource(const nlohmann::json& stored, engine::JobContext& jc, JobLog& log) {
+  // A Redshift / RDS datasource first stages its query as CSV (database_datasource.h), then builds as an S3 one.
+  nlohmann::json staged_patch = nlohmann::json::object();
+  if (IsDatabaseDataSource(stored)) {
+    OPENAML_ASSIGN_OR_RETURN(staged_patch, StageDatabaseDataSource(ctx_, stored, jc, log));
+  }
+  nlohmann::json doc = stored;
+  doc.update(staged_patch);
   OPENAML_ASSIGN_OR_RETURN(engine::DataSourceSpec spec, DataSpecOf(doc));
   for (const DataFile& file : spec.files) log.Add(ctx_.NowMs(), "INFO", fmt::format("Processing file {} ...", file.uri));
   bool statistics = doc.value("ComputeStatistics", false);
@@ -279,10 +287,12 @@ Result<nlohmann::json> MlJobs::RunDataSource(const nlohmann::json& doc, engine::
   }
   log.Add(ctx_.NowMs(), "INFO", fmt::format("Number of records processed without error : {}", result.records));
   log.Add(ctx_.NowMs(), "INFO", fmt::format("Number of bad records : {}", result.bad_records));
-  return nlohmann::json{{"DataSizeInBytes", result.data_size_bytes},
-                        {"NumberOfFiles", result.number_of_files},
-                        {"_records", result.records},
-                        {"_bad_records", result.bad_records}};
+  nlohmann::json patch = {{"DataSizeInBytes", result.data_size_bytes},
+                          {"NumberOfFiles", result.number_of_files},
+                          {"_records", result.records},
+                          {"_bad_records", result.bad_records}};
+  patch.update(staged_patch);
+  return patch;
 }
 
 Result<nlohmann::json> MlJobs::RunMLModel(const nlohmann::json& doc, engine::JobContext& jc, JobLog& log) {
