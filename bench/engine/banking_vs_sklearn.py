@@ -15,7 +15,7 @@ from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-OPENAML = os.path.join(BUILD, "openaml")
+OPENAML = os.path.join(BUILD, "openaml") if os.path.exists(os.path.join(BUILD, "openaml")) else os.path.join(BUILD, "openaml-engine")
 DATA = os.path.join(ROOT, "examples/banking/banking.csv")
 SCHEMA = os.path.join(ROOT, "examples/banking/banking.csv.schema")
 RECIPE = '{"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,50)"]}'
