@@ -161,6 +161,7 @@ class Connection final : public S3Exchange {
         if (raw_.empty()) raw_.resize(kRawBufferBytes);
         Result<size_t> n = co_await ReadRaw(raw_.data(), raw_.size());
         if (!n.ok()) co_return n.status();
+        if (sha256_) sha256_->Update(std::string_view(raw_.data(), *n));
         Status fed = chunked_->Feed(std::string_view(raw_.data(), *n), &decoded_);
         if (!fed.ok()) co_return fed;
       }
@@ -371,9 +372,21 @@ class Connection final : public S3Exchange {
         decoded_length_ = length;
       }
       chunked_ = std::make_unique<auth::AwsChunkedDecoder>(std::move(*options));
-    } else if (IsHex64(payload_hash)) {
-      expected_sha256_ = Lower(payload_hash);
-      sha256_ = std::make_unique<crypto::StreamingDigest>(crypto::StreamingDigest::Algorithm::kSha256);
+    } else {
+      if (IsHex64(payload_hash)) {
+        // The hash covers the wire bytes (for an aws-chunked body: the framing included).
+        expected_sha256_ = Lower(payload_hash);
+        sha256_ = std::make_unique<crypto::StreamingDigest>(crypto::StreamingDigest::Algorithm::kSha256);
+      }
+      const auth::Header* encoding = auth::FindHeader(headers_, "content-encoding");
+      if (encoding != nullptr && Lower(encoding->value).find("aws-chunked") != std::string::npos) {
+        // aws-chunked framing with a signed (or unsigned) whole-payload hash: unsigned chunks, maybe a trailer.
+        auth::AwsChunkedDecoder::Options options;
+        const auth::Header* trailer = auth::FindHeader(headers_, "x-amz-trailer");
+        options.has_trailer = trailer != nullptr;
+        if (trailer != nullptr) options.announced_trailer = trailer->value;
+        chunked_ = std::make_unique<auth::AwsChunkedDecoder>(std::move(options));
+      }
     }
     if (const auth::Header* md5 = auth::FindHeader(headers_, "content-md5")) {
       std::string raw;
