@@ -14,6 +14,8 @@
 #include "openaml/service/handlers.h"
 #include "openaml/service/job_runner.h"
 #include "openaml/service/ml_jobs.h"
+#include "openaml/service/realtime/endpoint_registry.h"
+#include "openaml/service/realtime/realtime_handlers.h"
 #include "openaml/storage/metadata/sqlite_metadata_store.h"
 
 namespace openaml::service {
@@ -51,6 +53,8 @@ const std::map<std::string, Handler, std::less<>>& AmazonMlHandlers() {
       {"AddTags", AddTags},
       {"DeleteTags", DeleteTags},
       {"DescribeTags", DescribeTags},
+      {"CreateRealtimeEndpoint", CreateRealtimeEndpoint},
+      {"DeleteRealtimeEndpoint", DeleteRealtimeEndpoint},
   };
   return handlers;
 }
@@ -63,10 +67,8 @@ const std::map<std::string, Handler, std::less<>>& ExtensionHandlers() {
   return handlers;
 }
 
-// Operations of the model that belong to a later issue.
-bool IsNotYetSupported(std::string_view operation) {
-  return operation == "CreateRealtimeEndpoint" || operation == "DeleteRealtimeEndpoint" || operation == "Predict";
-}
+// Predict takes the real-time fast path (realtime/realtime_handlers.h), not the generic JSON request.
+constexpr std::string_view kPredictTarget = "AmazonML_20141212.Predict";
 
 }  // namespace
 
@@ -98,6 +100,9 @@ Result<std::unique_ptr<MlApi>> MlApi::Make(MlApiOptions options) {
   api->ctx_->options = std::move(options);
   api->ctx_->store = store;
   api->ctx_->objects = api->ctx_->options.objects;
+  api->ctx_->realtime = std::make_shared<realtime::EndpointRegistry>();
+  // Endpoints survive a restart (issue 6): mount again every model whose endpoint was READY.
+  OPENAML_RETURN_IF_ERROR(RemountEndpoints(*api->ctx_));
   api->jobs_ = std::make_unique<MlJobs>(*api->ctx_);
   api->runner_ = std::make_unique<JobRunner>(*store, *api->jobs_, workers);
   if (run_jobs) {
@@ -123,6 +128,7 @@ bool MlApi::WaitForIdleForTest(int timeout_ms) {
 http::ApiResponse MlApi::Handle(const http::ApiRequest& request) {
   try {
     std::string_view target = request.target;
+    if (target == kPredictTarget) return HandlePredict(*ctx_, request);
     const std::map<std::string, Handler, std::less<>>* table = nullptr;
     std::string_view operation;
     if (target.substr(0, kAmazonMlPrefix.size()) == kAmazonMlPrefix) {
@@ -134,10 +140,6 @@ http::ApiResponse MlApi::Handle(const http::ApiRequest& request) {
     }
     auto it = table ? table->find(operation) : AmazonMlHandlers().end();
     if (!table || it == table->end()) {
-      if (table == &AmazonMlHandlers() && IsNotYetSupported(operation)) {
-        return ErrorResponse(absl::InvalidArgumentError(
-            fmt::format("{} is not supported yet by openaml", operation)));
-      }
       return ErrorResponse(MakeApiError(ApiErrorType::kUnknownOperation,
                                         fmt::format("Unknown operation '{}'", std::string(target.substr(0, 256)))));
     }

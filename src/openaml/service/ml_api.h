@@ -2,8 +2,8 @@
 // (handlers.h), a metadata store, and the job runner for the asynchronous Create* operations.
 //
 // Targets: "AmazonML_20141212.<Operation>" (spec §3) and openaml's extensions "OpenAML_20241201.<Operation>"
-// (GetDataSourceStatistics, GetEvaluationDetail; see extension_handlers.cc). Not yet: CreateRealtimeEndpoint,
-// DeleteRealtimeEndpoint, Predict (answered with InvalidInputException "not supported yet").
+// (GetDataSourceStatistics, GetEvaluationDetail; see extension_handlers.cc). Real-time endpoints and Predict:
+// realtime/realtime_handlers.h (Predict bypasses the generic request parsing: it is the hot path).
 #pragma once
 
 #include <memory>

@@ -40,6 +40,9 @@ struct MlApiOptions {
   std::string account_id = "000000000000";
   /// Build the presigned GET URL of a log object. Unset: an unsigned http://<host>/<bucket>/<key> URL.
   std::function<std::string(const PresignRequest&)> presign;
+  /// The URL clients use to reach this server, advertised as real-time EndpointUrl (spec §2.6, §12.1), e.g.
+  /// "http://127.0.0.1:8600". Empty: http://<Host header of the CreateRealtimeEndpoint call>.
+  std::string public_url;
   /// Named database connections for CreateDataSourceFromRedshift / FromRDS (docs/databases.md). Empty:
   /// <data_dir>/databases.json when that file exists, else none.
   std::string databases_file;

@@ -175,9 +175,11 @@ TEST_F(MlApiTest, RdsAndRedshiftAnswerNotSupported) {
     ExpectError(r, 400, "InvalidInputException");
     EXPECT_NE(r.message().find("not supported"), std::string::npos);
   }
-  for (std::string op : {"CreateRealtimeEndpoint", "DeleteRealtimeEndpoint", "Predict"}) {
-    ExpectError(Call(op, {{"MLModelId", "m"}}), 400, "InvalidInputException");
+  // Real-time endpoints exist now (realtime/realtime_test.cc, tests/integration/test_ml_realtime.py).
+  for (std::string op : {"CreateRealtimeEndpoint", "DeleteRealtimeEndpoint"}) {
+    ExpectError(Call(op, {{"MLModelId", "m"}}), 404, "ResourceNotFoundException");
   }
+  ExpectError(Call("Predict", {{"MLModelId", "m"}}), 400, "InvalidInputException");  // Record is required
 }
 
 TEST_F(MlApiTest, CreateIsIdempotentAndMismatchIsReported) {

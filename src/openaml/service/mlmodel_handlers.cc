@@ -9,6 +9,7 @@
 #include "openaml/service/handler_support.h"
 #include "openaml/service/handlers.h"
 #include "openaml/service/ml_jobs.h"
+#include "openaml/service/realtime/realtime_handlers.h"
 
 namespace openaml::service {
 namespace {
@@ -141,9 +142,7 @@ HandlerResult UpdateMLModel(ServiceContext& ctx, const CallContext&, const Reque
         return absl::InvalidArgumentError(
             fmt::format("ScoreThreshold can be set only when the model is COMPLETED; MLModel '{}' is {}", id, status));
       }
-      if (doc.contains("EndpointInfo") && doc["EndpointInfo"].value("EndpointStatus", "NONE") != "NONE") {
-        return absl::InvalidArgumentError("ScoreThreshold cannot change while the model has a real-time endpoint");
-      }
+      // Spec §10 lets us refuse while a real-time endpoint exists; we allow it (issue 6): see below.
       doc["ScoreThreshold"] = *threshold;
       doc["ScoreThresholdLastUpdatedAt"] = now;
     }
@@ -151,11 +150,15 @@ HandlerResult UpdateMLModel(ServiceContext& ctx, const CallContext&, const Reque
     doc["LastUpdatedAt"] = now;
     return Status();
   }));
+  // The mounted endpoint uses the new threshold from the next Predict, without remounting.
+  if (threshold) OnScoreThresholdUpdated(ctx, id, *threshold);
   return nlohmann::json{{"MLModelId", id}};
 }
 
 HandlerResult DeleteMLModel(ServiceContext& ctx, const CallContext&, const Request& request) {
   OPENAML_ASSIGN_OR_RETURN(std::string id, request.RequiredString("MLModelId", StringRule::EntityId()));
+  // Spec §3.8 gap: deleting a model removes its real-time endpoint too (realtime/realtime_handlers.h).
+  OPENAML_RETURN_IF_ERROR(RemoveEndpointOfDeletedModel(ctx, id));
   return DeleteEntity(ctx, EntityKind::kMLModel, id);
 }
 

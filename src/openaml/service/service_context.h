@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -15,12 +16,17 @@
 namespace openaml::service {
 
 class JobRunner;
+namespace realtime {
+class EndpointRegistry;
+}  // namespace realtime
 
 struct ServiceContext {
   MlApiOptions options;
   storage::MetadataStore* store = nullptr;
   storage::ObjectStore* objects = nullptr;
   JobRunner* runner = nullptr;
+  /// The mounted real-time endpoints (realtime/endpoint_registry.h); set by MlApi::Make.
+  std::shared_ptr<realtime::EndpointRegistry> realtime;
   /// Serialises tag read-modify-write (AddTags/DeleteTags) so that concurrent calls cannot lose a tag.
   std::mutex tag_mutex;
 
