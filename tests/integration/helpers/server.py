@@ -146,8 +146,9 @@ class OpenamlServer:
             "AWS_ACCESS_KEY_ID": self.access_key,
             "AWS_SECRET_ACCESS_KEY": self.secret_key,
             "AWS_DEFAULT_REGION": REGION,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            # A path that does not exist (newer botocore refuses to parse /dev/null as a config file).
+            "AWS_CONFIG_FILE": "/nonexistent/openaml-tests/aws-config",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/openaml-tests/aws-credentials",
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_PAGER": "",
         })
