@@ -1,7 +1,10 @@
-// BuildDataSource: read a datasource once, counting records and bad records (spec §4.5).
-// TODO(engine): statistics (stats/statistics.h) once the data layer provides them; statistics_json stays empty.
+// BuildDataSource: read a datasource once, counting records and bad records (spec §4.5) and, when asked,
+// computing the descriptive statistics (spec §6) in the same streaming pass.
+#include <optional>
+
 #include "openaml/engine/job_util_internal.h"
 #include "openaml/engine/jobs.h"
+#include "openaml/stats/statistics.h"
 
 namespace openaml::engine {
 
@@ -12,10 +15,13 @@ Result<DataSourceResult> BuildDataSource(const DataSourceSpec& spec, bool comput
     Log(ctx, "WARN", StrCat("Invalid Record Found [Byte Offset : ", bad.byte_offset, "] :", bad.reason));
   });
   ProgressTicker ticker(ctx, "reading", TotalBytes(spec));
+  std::optional<StatsAccumulator> stats;
+  if (compute_statistics) stats.emplace(spec.schema);
   DataRow row;
   while (true) {
     OPENAML_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
     if (!more) break;
+    if (stats) stats->AddFields(row.fields);
     ticker.Tick(reader->report().bytes_read);
     if ((reader->report().records_selected & 65535) == 0) OPENAML_RETURN_IF_ERROR(CheckCancelled(ctx));
   }
@@ -24,6 +30,7 @@ Result<DataSourceResult> BuildDataSource(const DataSourceSpec& spec, bool comput
   result.bad_records = reader->report().bad_records;
   result.data_size_bytes = TotalBytes(spec);
   result.number_of_files = static_cast<uint32_t>(spec.files.size());
+  if (stats) result.statistics_json = stats->Finish(result.bad_records).ToJson();
   return result;
 }
 

@@ -256,3 +256,25 @@ TEST(EngineJobs, CancelledTrainingStops) {
 
 }  // namespace
 }  // namespace openaml::engine
+
+namespace openaml::engine {
+namespace {
+
+TEST(EngineDataSource, ComputesStatisticsInTheCountingPassWhenAsked) {
+  JobContext ctx;
+  auto with = BuildDataSource(Banking("random:0-70:banking"), /*compute_statistics=*/true, ctx);
+  ASSERT_TRUE(with.ok()) << with.status();
+  auto stats = nlohmann::json::parse(with->statistics_json);
+  EXPECT_EQ(stats["dataSummary"]["recordsProcessed"].get<uint64_t>(), with->records);
+  EXPECT_EQ(stats["dataSummary"]["targetAttributeName"], "y");
+  EXPECT_NEAR(static_cast<double>(with->records), 41188 * 0.7, 41188 * 0.02);
+  EXPECT_EQ(with->number_of_files, 1u);
+
+  auto without = BuildDataSource(Banking("random:0-70:banking"), /*compute_statistics=*/false, ctx);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->records, with->records);
+  EXPECT_TRUE(without->statistics_json.empty());
+}
+
+}  // namespace
+}  // namespace openaml::engine
