@@ -224,6 +224,8 @@ const steps = [
     if (overflow > 2) throw new Error(`page is ${overflow}px wider than a 375px screen`);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${state.base}/console/#/objects`);
+    await page.reload();  // a fresh document: focus starts at the top
+    await page.getByRole('heading', { name: 'Object store' }).waitFor();
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => document.activeElement?.textContent);
     if (first !== 'Skip to content') throw new Error(`first Tab stop is "${first}"`);
