@@ -97,7 +97,7 @@ function drawEvaluation(body: HTMLElement, metricKey: string, metric: number, mo
         (detail.invalidRecords ? `, ${detail.invalidRecords} left out` : '')) : null),
     alerts.length ? h('section', { 'aria-labelledby': 'alerts-title' }, h('h2', { id: 'alerts-title' }, 'Alerts'),
       h('ul', { class: 'alerts' }, alerts.map((a) => h('li', { class: a.raised ? 'raised' : 'passed' },
-        h('strong', null, a.raised ? '⚠ ' : '✓ ', a.name), a.message ? ` — ${a.message}` : '')))) : null,
+        h('strong', null, a.raised ? '⚠ ' : '✓ ', a.name), a.raised && a.message ? ` — ${a.message}` : '')))) : null,
     detailError ? notice('warn', detailError) : null);
   if (!detail) return;
   if (type === 'BINARY' && detail.histograms && model) drawBinary(body, detail, detail.histograms, model);
