@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import subprocess
+import tempfile
 
 import pytest
 from botocore.exceptions import ClientError
@@ -42,7 +43,9 @@ def dbs(tmp_path_factory):
     env = dict(os.environ)
     own = "OPENAML_TEST_PG_PORT" not in env
     if own:
-        env["OPENAML_DB_TEST_DIR"] = str(tmp_path_factory.mktemp("dbservers"))
+        # Not under pytest's 0700 tmp dir: the servers run as another OS user (postgres) when we are root.
+        env["OPENAML_DB_TEST_DIR"] = tempfile.mkdtemp(prefix="openaml-db-")
+        os.chmod(env["OPENAML_DB_TEST_DIR"], 0o755)
         started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True)
         if started.returncode == 3:
             pytest.skip(f"database server binaries absent: {started.stderr.strip()}")
