@@ -15,6 +15,7 @@
 #include "openaml/common/logging.h"
 #include "openaml/common/status.h"
 #include "openaml/http/server.h"
+#include "openaml/service/ml_api.h"
 #include "openaml/storage/objects/local_object_store.h"
 
 namespace openaml::cli {
@@ -206,7 +207,34 @@ int RunServe(const ServeArgs& args) {
   }
 
   // ---- The Amazon ML JSON API is registered here (service/ wires its handler; spec §2.1). ----
-  // (*server)->RegisterJsonApi("AmazonML_20141212", <service handler>, "machinelearning");
+  service::MlApiOptions ml_options;
+  ml_options.data_dir = data_dir.string();
+  ml_options.objects = store->get();
+  // Real-time EndpointUrl (spec §2.6, §12.1): --public-url, else the listen address (a wildcard address is not a
+  // URL clients can use: then the Host header of CreateRealtimeEndpoint decides).
+  if (!args.public_url.empty()) {
+    ml_options.public_url = args.public_url;
+  } else if (listen->first != "0.0.0.0" && listen->first != "::") {
+    std::string url_host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
+    ml_options.public_url = "http://" + url_host + ":" + std::to_string((*server)->port());
+  }
+  // LogUri: a presigned GET of the log object (SigV4 query form, 7 days) for the server's credentials.
+  ml_options.presign = [credentials = *credentials, region = options.region](const service::PresignRequest& r) {
+    std::string path = "/" + auth::UriEncode(r.bucket, true) + "/" + auth::UriEncode(r.key, false);
+    std::string host = r.host.empty() ? "localhost" : std::string(r.host);
+    auth::SigningOptions signing;
+    signing.region = region;
+    signing.service = "s3";
+    auto query = auth::PresignQuery(credentials, "GET", path, "", host, 7 * 24 * 3600, signing);
+    return "http://" + host + path + (query.ok() ? "?" + *query : "");
+  };
+  auto ml_api = service::MlApi::Make(std::move(ml_options));
+  if (!ml_api.ok()) {
+    std::cerr << "openaml serve: cannot start the Amazon ML API: " << ml_api.status().message() << "\n";
+    return 73;
+  }
+  (*server)->RegisterJsonApi("AmazonML_20141212", (*ml_api)->AsHandler(), "machinelearning");
+  (*server)->RegisterJsonApi("OpenAML_20241201", (*ml_api)->AsHandler(), "machinelearning");
   // ----------------------------------------------------------------------------------------------
 
   std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
