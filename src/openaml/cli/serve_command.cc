@@ -30,6 +30,8 @@ struct ServeArgs {
   int threads = 0;
   std::string bootstrap_example;
   std::string log_level = "info";
+  std::string console_dir;     // empty: console-dist beside the executable (where the build puts it)
+  std::string databases_file;  // empty: <data-dir>/databases.json (docs/databases.md)
 };
 
 std::string RandomString(std::string_view alphabet, size_t length) {
@@ -200,6 +202,12 @@ int RunServe(const ServeArgs& args) {
   options.port = listen->second;
   options.threads = args.threads;
   if (!args.public_url.empty()) options.virtual_host_bases.push_back(UrlHost(args.public_url));
+  options.console_dir = args.console_dir;
+  if (options.console_dir.empty()) {
+    std::error_code ec;
+    fs::path exe = fs::canonical("/proc/self/exe", ec);
+    if (!ec) options.console_dir = (exe.parent_path() / "console-dist").string();
+  }
   auto server = http::Server::Make(options, *credentials, **store);
   if (!server.ok()) {
     std::cerr << "openaml serve: " << server.status().message() << "\n";
@@ -210,6 +218,7 @@ int RunServe(const ServeArgs& args) {
   service::MlApiOptions ml_options;
   ml_options.data_dir = data_dir.string();
   ml_options.objects = store->get();
+  ml_options.databases_file = args.databases_file;
   // Real-time EndpointUrl (spec §2.6, §12.1): --public-url, else the listen address (a wildcard address is not a
   // URL clients can use: then the Host header of CreateRealtimeEndpoint decides).
   if (!args.public_url.empty()) {
@@ -262,6 +271,8 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--threads", args->threads, "I/O threads (0: one per core)")->capture_default_str();
   serve->add_option("--bootstrap-example", args->bootstrap_example,
                     "Create bucket aml-sample-data holding the files of this directory");
+  serve->add_option("--console-dir", args->console_dir, "Built web console to serve under /console/");
+  serve->add_option("--databases", args->databases_file, "Named database connections (docs/databases.md)");
   serve->add_option("--log-level", args->log_level, "debug | info | warn | error | off")->capture_default_str();
   serve->callback([args] { SetExitCode(RunServe(*args)); });
 }

@@ -24,6 +24,7 @@
 #include "openaml/auth/sigv4_verifier.h"
 #include "openaml/common/crypto.h"
 #include "openaml/common/logging.h"
+#include "openaml/console/console_assets.h"
 #include "openaml/http/aws_errors.h"
 #include "openaml/http/s3_handlers.h"
 
@@ -230,6 +231,9 @@ class Connection final : public S3Exchange {
     if (method_ == "GET" && path_ == "/healthz") {
       status = 200;
       co_await WriteSimple(200, "text/plain", "ok\n", keep_alive_);
+    } else if ((method_ == "GET" || method_ == "HEAD") && !server_.options.console_dir.empty() &&
+               (path_ == console::kConsolePrefix || path_.starts_with("/console/"))) {
+      status = co_await HandleConsole();
     } else if (method_ == "POST" && path_ == "/" && auth::FindHeader(headers_, "x-amz-target") != nullptr) {
       status = co_await HandleJson();
     } else {
@@ -303,6 +307,29 @@ class Connection final : public S3Exchange {
     if (threw) co_return co_await WriteJsonError(absl::InternalError("InternalServerException: internal error"));
     co_await WriteSimple(api_response.status, api_response.content_type, api_response.body, keep_alive_);
     co_return api_response.status;
+  }
+
+  // The console's static files need no signature: they hold no data, and the pages sign every API call.
+  awaitable<int> HandleConsole() {
+    // No temporaries or conditionals inside co_await arguments: GCC 12 destroys such temporaries twice.
+    Result<console::ConsoleAsset> asset = console::FindConsoleAsset(server_.options.console_dir, path_);
+    Status status = asset.status();
+    std::string body;
+    if (asset.ok()) {
+      Result<std::string> bytes = console::ReadConsoleAsset(*asset);
+      status = bytes.status();
+      if (bytes.ok() && method_ != "HEAD") body = std::move(*bytes);
+    }
+    if (!status.ok()) {
+      int code = absl::IsInvalidArgument(status) ? 400 : 404;
+      std::string message = std::string(status.message()) + "\n";
+      co_await WriteSimple(code, "text/plain", std::move(message), keep_alive_);
+      co_return code;
+    }
+    std::string content_type = asset->content_type;
+    std::string cache_control = asset->cache_control;
+    co_await WriteSimple(200, content_type, std::move(body), keep_alive_, cache_control);
+    co_return 200;
   }
 
   awaitable<int> WriteJsonError(const Status& status) {
@@ -511,10 +538,12 @@ class Connection final : public S3Exchange {
                                                   .count()));
   }
 
-  awaitable<void> WriteSimple(int status, std::string_view content_type, std::string body, bool keep_alive) {
+  awaitable<void> WriteSimple(int status, std::string_view content_type, std::string body, bool keep_alive,
+                              std::string_view cache_control = {}) {
     bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), 11};
     AddCommonHeaders(response);
     response.set(bhttp::field::content_type, std::string(content_type));
+    if (!cache_control.empty()) response.set(bhttp::field::cache_control, std::string(cache_control));
     response.body() = std::move(body);
     response.keep_alive(keep_alive);
     response.prepare_payload();

@@ -39,6 +39,8 @@ struct ServerOptions {
   size_t max_json_body_bytes = 16 * 1024 * 1024;
   std::chrono::seconds idle_timeout{120};
   std::chrono::seconds shutdown_grace{10};
+  /// The built web console served unauthenticated under /console/ (console/console_assets.h); empty: none.
+  std::string console_dir;
   /// Handle SIGINT/SIGTERM inside Run() (off in tests that stop the server with Stop()).
   bool handle_signals = true;
 
