@@ -9,6 +9,7 @@ namespace openaml::recipe {
 
 std::string DefaultRecipeJson(const Schema& schema, const std::map<std::string, NumericSummary>& numeric) {
   static constexpr int kBinCounts[] = {500, 200, 100, 50, 20, 10};
+  static constexpr uint64_t kMinExamplesPerBin = 300;
   std::map<int, std::vector<std::string>, std::greater<int>> by_bins;
   bool has[4] = {false, false, false, false};
   for (const Attribute& a : schema.attributes) {
@@ -23,7 +24,7 @@ std::string DefaultRecipeJson(const Schema& schema, const std::map<std::string, 
       bins = 10;
       for (int n : kBinCounts) {
         bool distinct_ok = it->second.distinct_values == 0 || static_cast<uint64_t>(n) * 2 <= it->second.distinct_values;
-        if (distinct_ok && static_cast<uint64_t>(n) * 50 <= it->second.count) {
+        if (distinct_ok && static_cast<uint64_t>(n) * kMinExamplesPerBin <= it->second.count) {
           bins = n;
           break;
         }

@@ -229,10 +229,12 @@ TEST(QuantileBoundaries, EqualPopulationWithTies) {
 }
 
 TEST(DefaultRecipe, GroupsNumericByBinCountAndCompiles) {
-  std::map<std::string, NumericSummary> numeric = {{"age", {78, 41188}}, {"hours-per-week", {3, 100}}};
+  std::map<std::string, NumericSummary> numeric = {{"age", {78, 41188}}, {"hours-per-week", {1000, 16000}}};
   std::string json = DefaultRecipeJson(TestSchema(), numeric);
   EXPECT_THAT(json, HasSubstr("quantile_bin(NUMERIC_VARS_QB_20,20)"));  // age: 78 distinct
-  EXPECT_THAT(json, HasSubstr("quantile_bin(NUMERIC_VARS_QB_10,10)"));
+  // hours-per-week: many distinct values, but 16,000 examples only fill 50 bins of 300 or more.
+  EXPECT_THAT(json, HasSubstr("quantile_bin(NUMERIC_VARS_QB_50,50)"));
+  EXPECT_THAT(DefaultRecipeJson(TestSchema(), {{"age", {3, 100}}}), HasSubstr("quantile_bin(NUMERIC_VARS_QB_10,10)"));
   EXPECT_THAT(json, HasSubstr("ALL_TEXT"));
   EXPECT_TRUE(CompileText(json).ok()) << json;
 }
