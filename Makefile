@@ -18,9 +18,10 @@ $(BUILD_DIR)/build.ninja:
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Until the server exists: the local pipeline on the bundled banking example.
+# The service on embedded defaults (127.0.0.1:8600, ./openaml-data), with bucket aml-sample-data holding the
+# banking example; the console is at http://127.0.0.1:8600/console/.
 run: build
-	scripts/run-local-example
+	$(BUILD_DIR)/openaml serve --bootstrap-example examples/banking
 
 unit-test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
@@ -28,9 +29,12 @@ unit-test: build
 integration-test: build
 	scripts/run-integration-tests
 
+# Unit tests (CTest), the fuzz targets for a few seconds each (clang build in build-fuzz/), then the
+# integration tests against real servers with real clients.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
-	scripts/run-integration-tests
+	tests/fuzz/run-fuzzers
+	OPENAML_BIN=$(CURDIR)/$(BUILD_DIR)/openaml scripts/run-integration-tests
 
 bench: build
 	bench/run-all

@@ -247,7 +247,9 @@ int RunServe(const ServeArgs& args) {
   // ----------------------------------------------------------------------------------------------
 
   std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
-  std::cout << "openaml listening on http://" << host << ":" << (*server)->port() << std::endl;
+  std::cout << "openaml listening on http://" << host << ":" << (*server)->port() << "\n"
+            << "  console:  http://" << host << ":" << (*server)->port() << "/console/\n"
+            << "  AWS CLI:  aws --endpoint-url http://" << host << ":" << (*server)->port() << " s3 ls" << std::endl;
   spdlog::info("serving data_dir={} listen={}:{} threads={}", data_dir.string(), listen->first, (*server)->port(),
                args.threads);
   Status run = (*server)->Run();
