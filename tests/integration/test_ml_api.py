@@ -88,7 +88,8 @@ def test_errors_have_aws_shapes(env):
                       "SelectSqlQuery": "select 1", "DatabaseCredentials": {"Username": "u", "Password": "password1"},
                       "S3StagingLocation": "s3://b/x/"})
     assert error_of(e) == ("InvalidInputException", 400)
-    assert "not supported" in e.value.response["Error"]["Message"]
+    # An unknown cluster is refused at once, naming the configuration to fix (docs/databases.md).
+    assert "not a configured database connection" in e.value.response["Error"]["Message"]
     with pytest.raises(ClientError) as e:
         ml.describe_data_sources(FilterVariable="Name", SortOrder="asc", NextToken="not-a-token")
     assert error_of(e) == ("InvalidInputException", 400)
