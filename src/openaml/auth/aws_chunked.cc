@@ -2,21 +2,17 @@
 
 #include <algorithm>
 
+#include "openaml/common/str_cat.h"
+
 namespace openaml::auth {
 namespace {
 
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view part : parts) out.append(part);
-  return out;
-}
-
 Status Framing(std::string_view message) {
-  return absl::InvalidArgumentError(Cat({"IncompleteBody: aws-chunked body: ", message}));
+  return absl::InvalidArgumentError(Concat({"IncompleteBody: aws-chunked body: ", message}));
 }
 Status BadSignature(std::string_view what) {
   return absl::PermissionDeniedError(
-      Cat({"SignatureDoesNotMatch: the ", what, " signature we calculated does not match the one you provided"}));
+      Concat({"SignatureDoesNotMatch: the ", what, " signature we calculated does not match the one you provided"}));
 }
 
 std::string_view Trim(std::string_view text) {
@@ -46,7 +42,7 @@ Result<AwsChunkedDecoder::Options> AwsChunkedDecoder::OptionsFor(std::string_vie
   } else if (payload_hash == kStreamingUnsignedPayloadTrailer) {
     options.has_trailer = true;
   } else {
-    return absl::InvalidArgumentError(Cat({"InvalidArgument: not a streaming payload: ", payload_hash}));
+    return absl::InvalidArgumentError(Concat({"InvalidArgument: not a streaming payload: ", payload_hash}));
   }
   options.auth = auth;
   return options;
@@ -177,7 +173,7 @@ Status AwsChunkedDecoder::OnTrailerLine(std::string_view line) {
 Status AwsChunkedDecoder::FinishTrailer() {
   if (options_.signed_chunks) {
     std::string canonical;
-    for (const auto& [name, value] : trailers_) canonical += Cat({name, ":", value, "\n"});
+    for (const auto& [name, value] : trailers_) canonical += Concat({name, ":", value, "\n"});
     std::string expected =
         SignatureHex(options_.auth.signing_key,
                      TrailerStringToSign(options_.auth.amz_date, options_.auth.scope, previous_signature_,
@@ -191,13 +187,13 @@ Status AwsChunkedDecoder::FinishTrailer() {
     if (!algorithm.has_value()) continue;
     if (!checksum_ || checksum_->algorithm() != *algorithm) {
       return absl::InvalidArgumentError(
-          Cat({"InvalidRequest: trailing checksum ", name, " was not announced in x-amz-trailer"}));
+          Concat({"InvalidRequest: trailing checksum ", name, " was not announced in x-amz-trailer"}));
     }
     std::string computed = checksum_->FinishBase64();
     checksum_.reset();
     if (computed != value) {
       return absl::InvalidArgumentError(
-          Cat({"BadDigest: the ", name, " you specified did not match the calculated checksum"}));
+          Concat({"BadDigest: the ", name, " you specified did not match the calculated checksum"}));
     }
     trailer_checksum_ = std::make_pair(name, value);
   }

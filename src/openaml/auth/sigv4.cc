@@ -7,20 +7,12 @@
 #include <utility>
 
 #include "openaml/common/crypto.h"
+#include "openaml/common/str_cat.h"
 
 namespace openaml::auth {
 namespace {
 
 // Debian's Abseil has its own string_view type, so string helpers here use std only.
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  size_t size = 0;
-  for (std::string_view part : parts) size += part.size();
-  std::string out;
-  out.reserve(size);
-  for (std::string_view part : parts) out.append(part);
-  return out;
-}
-
 std::vector<std::string_view> Split(std::string_view text, char separator, bool skip_empty) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -156,7 +148,7 @@ Result<std::string> CanonicalQueryString(std::string_view raw_query, std::string
   std::string out;
   for (const auto& [name, value] : params) {
     if (!out.empty()) out += '&';
-    out += Cat({name, "=", value});
+    out += Concat({name, "=", value});
   }
   return out;
 }
@@ -188,12 +180,12 @@ CanonicalHeaders CanonicalizeHeaders(const Headers& headers) {
   for (size_t i = 0; i < sorted.size(); ++i) {
     if (i > 0 && sorted[i].first == sorted[i - 1].first) {
       out.block.pop_back();  // the '\n' of the previous value of the same header
-      out.block += Cat({",", sorted[i].second, "\n"});
+      out.block += Concat({",", sorted[i].second, "\n"});
       continue;
     }
     if (!out.signed_headers.empty()) out.signed_headers += ';';
     out.signed_headers += sorted[i].first;
-    out.block += Cat({sorted[i].first, ":", sorted[i].second, "\n"});
+    out.block += Concat({sorted[i].first, ":", sorted[i].second, "\n"});
   }
   return out;
 }
@@ -211,8 +203,8 @@ Result<std::string> CanonicalHeadersBlock(const Headers& headers, std::string_vi
       value += CanonicalHeaderValue(header.value);
       found = true;
     }
-    if (!found) return absl::InvalidArgumentError(Cat({"signed header '", name, "' is not in the request"}));
-    block += Cat({ToLower(name), ":", value, "\n"});
+    if (!found) return absl::InvalidArgumentError(Concat({"signed header '", name, "' is not in the request"}));
+    block += Concat({ToLower(name), ":", value, "\n"});
   }
   return block;
 }
@@ -220,21 +212,21 @@ Result<std::string> CanonicalHeadersBlock(const Headers& headers, std::string_vi
 std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,
                              std::string_view canonical_query, std::string_view canonical_headers_block,
                              std::string_view signed_headers, std::string_view payload_hash) {
-  return Cat({method, "\n", canonical_uri, "\n", canonical_query, "\n", canonical_headers_block, "\n",
+  return Concat({method, "\n", canonical_uri, "\n", canonical_query, "\n", canonical_headers_block, "\n",
                       signed_headers, "\n", payload_hash});
 }
 
 std::string CredentialScope(std::string_view date, std::string_view region, std::string_view service) {
-  return Cat({date, "/", region, "/", service, "/aws4_request"});
+  return Concat({date, "/", region, "/", service, "/aws4_request"});
 }
 
 std::string StringToSign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request) {
-  return Cat({kAlgorithm, "\n", amz_date, "\n", scope, "\n", crypto::Sha256Hex(canonical_request)});
+  return Concat({kAlgorithm, "\n", amz_date, "\n", scope, "\n", crypto::Sha256Hex(canonical_request)});
 }
 
 std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date, std::string_view region,
                              std::string_view service) {
-  std::string key = crypto::HmacSha256(Cat({"AWS4", secret_access_key}), date);
+  std::string key = crypto::HmacSha256(Concat({"AWS4", secret_access_key}), date);
   key = crypto::HmacSha256(key, region);
   key = crypto::HmacSha256(key, service);
   return crypto::HmacSha256(key, "aws4_request");
@@ -246,19 +238,19 @@ std::string SignatureHex(std::string_view signing_key, std::string_view string_t
 
 std::string AuthorizationHeader(std::string_view access_key_id, std::string_view scope,
                                 std::string_view signed_headers, std::string_view signature_hex) {
-  return Cat({kAlgorithm, " Credential=", access_key_id, "/", scope, ", SignedHeaders=", signed_headers,
+  return Concat({kAlgorithm, " Credential=", access_key_id, "/", scope, ", SignedHeaders=", signed_headers,
                       ", Signature=", signature_hex});
 }
 
 std::string ChunkStringToSign(std::string_view amz_date, std::string_view scope,
                               std::string_view previous_signature, std::string_view chunk_sha256_hex) {
-  return Cat({"AWS4-HMAC-SHA256-PAYLOAD\n", amz_date, "\n", scope, "\n", previous_signature, "\n",
+  return Concat({"AWS4-HMAC-SHA256-PAYLOAD\n", amz_date, "\n", scope, "\n", previous_signature, "\n",
                       kEmptyPayloadSha256, "\n", chunk_sha256_hex});
 }
 
 std::string TrailerStringToSign(std::string_view amz_date, std::string_view scope,
                                 std::string_view previous_signature, std::string_view trailer_sha256_hex) {
-  return Cat({"AWS4-HMAC-SHA256-TRAILER\n", amz_date, "\n", scope, "\n", previous_signature, "\n",
+  return Concat({"AWS4-HMAC-SHA256-TRAILER\n", amz_date, "\n", scope, "\n", previous_signature, "\n",
                       trailer_sha256_hex});
 }
 
@@ -301,7 +293,7 @@ Result<Clock::time_point> ParseAmzDate(std::string_view text) {
       !ParseDigits(text, 4, 2, &month) || !ParseDigits(text, 6, 2, &tm.tm_mday) ||
       !ParseDigits(text, 9, 2, &tm.tm_hour) || !ParseDigits(text, 11, 2, &tm.tm_min) ||
       !ParseDigits(text, 13, 2, &tm.tm_sec)) {
-    return absl::InvalidArgumentError(Cat({"not an ISO 8601 basic date (yyyymmddThhmmssZ): '", text, "'"}));
+    return absl::InvalidArgumentError(Concat({"not an ISO 8601 basic date (yyyymmddThhmmssZ): '", text, "'"}));
   }
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -317,7 +309,7 @@ Result<Clock::time_point> ParseHttpDate(std::string_view text) {
   if (text.size() != 29 || text[3] != ',' || text.substr(26) != "GMT" || !ParseDigits(text, 5, 2, &tm.tm_mday) ||
       !ParseDigits(text, 12, 4, &year) || !ParseDigits(text, 17, 2, &tm.tm_hour) ||
       !ParseDigits(text, 20, 2, &tm.tm_min) || !ParseDigits(text, 23, 2, &tm.tm_sec)) {
-    return absl::InvalidArgumentError(Cat({"not an RFC 1123 date: '", text, "'"}));
+    return absl::InvalidArgumentError(Concat({"not an RFC 1123 date: '", text, "'"}));
   }
   tm.tm_mon = -1;
   for (int i = 0; i < 12; ++i) {
@@ -351,7 +343,7 @@ std::string SigningKeyCache::Get(std::string_view access_key_id, std::string_vie
 
 std::string SigningKeyCache::GetShared(std::string_view access_key_id, std::string_view secret_access_key,
                                        std::string_view date, std::string_view region, std::string_view service) {
-  std::string cache_key = Cat({access_key_id, std::string_view("\0", 1), secret_access_key,
+  std::string cache_key = Concat({access_key_id, std::string_view("\0", 1), secret_access_key,
                                        std::string_view("\0", 1), CredentialScope(date, region, service)});
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -404,10 +396,10 @@ Result<std::string> PresignQuery(const Credentials& credentials, std::string_vie
   std::string query(raw_query);
   auto add = [&query](std::string_view name, std::string_view value) {
     if (!query.empty()) query += '&';
-    query += Cat({name, "=", UriEncode(value, true)});
+    query += Concat({name, "=", UriEncode(value, true)});
   };
   add("X-Amz-Algorithm", kAlgorithm);
-  add("X-Amz-Credential", Cat({credentials.access_key_id, "/", scope}));
+  add("X-Amz-Credential", Concat({credentials.access_key_id, "/", scope}));
   add("X-Amz-Date", amz_date);
   add("X-Amz-Expires", std::to_string(expires_seconds));
   if (!options.session_token.empty()) add("X-Amz-Security-Token", options.session_token);
@@ -415,7 +407,7 @@ Result<std::string> PresignQuery(const Credentials& credentials, std::string_vie
 
   OPENAML_ASSIGN_OR_RETURN(std::string canonical_uri, CanonicalUri(raw_path, options.uri_mode));
   OPENAML_ASSIGN_OR_RETURN(std::string canonical_query, CanonicalQueryString(query));
-  std::string headers_block = Cat({"host:", CanonicalHeaderValue(host), "\n"});
+  std::string headers_block = Concat({"host:", CanonicalHeaderValue(host), "\n"});
   std::string string_to_sign = StringToSign(
       amz_date, scope, CanonicalRequest(method, canonical_uri, canonical_query, headers_block, "host", kUnsignedPayload));
   std::string key = DeriveSigningKey(credentials.secret_access_key, date, options.region, options.service);

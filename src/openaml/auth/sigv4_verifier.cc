@@ -4,14 +4,10 @@
 #include <map>
 #include <vector>
 
+#include "openaml/common/str_cat.h"
+
 namespace openaml::auth {
 namespace {
-
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view part : parts) out.append(part);
-  return out;
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -31,7 +27,7 @@ std::string_view Trim(std::string_view text) {
 }
 
 Status Error(absl::StatusCode code, std::string_view s3_code, std::string_view message) {
-  return Status(code, Cat({s3_code, ": ", message}));
+  return Status(code, Concat({s3_code, ": ", message}));
 }
 Status Malformed(std::string_view message) {
   return Error(absl::StatusCode::kInvalidArgument, "AuthorizationHeaderMalformed", message);
@@ -129,7 +125,7 @@ Result<AuthContext> SigV4Verifier::Verify(const RequestView& request, const Veri
 Result<AuthContext> SigV4Verifier::VerifyHeaderForm(const RequestView& request, std::string_view authorization,
                                                     const VerifyOptions& options) {
   authorization = Trim(authorization);
-  std::string prefix = Cat({kAlgorithm, " "});
+  std::string prefix = Concat({kAlgorithm, " "});
   if (!authorization.starts_with(prefix)) {
     return Malformed("the authorization header must use the AWS4-HMAC-SHA256 algorithm");
   }
@@ -265,10 +261,10 @@ Status SigV4Verifier::CheckSignature(const RequestView& request, const VerifyOpt
     return Malformed("the credential scope must end in aws4_request");
   }
   if (scope_parts[0] != amz_date.substr(0, 8)) {
-    return Malformed(Cat({"the date in the credential scope (", scope_parts[0], ") does not match the request date"}));
+    return Malformed(Concat({"the date in the credential scope (", scope_parts[0], ") does not match the request date"}));
   }
   if (scope_parts[2] != options.service) {
-    return Malformed(Cat({"the credential scope names service '", scope_parts[2], "', expected '", options.service,
+    return Malformed(Concat({"the credential scope names service '", scope_parts[2], "', expected '", options.service,
                           "'"}));
   }
   if (scope_parts[1].empty()) return Malformed("the credential scope has an empty region");
