@@ -1,5 +1,9 @@
 #include <zlib.h>
 
+#include <cmath>
+#include <cstdio>
+#include <random>
+
 #include "gtest/gtest.h"
 #include "openaml/predict/batch_output.h"
 #include "openaml/predict/number_format.h"
@@ -21,6 +25,27 @@ TEST(FormatScore, MatchesAmazonMlOutput) {
   };
   for (const Case& c : cases) EXPECT_EQ(FormatScore(c.value), c.text) << c.value;
   EXPECT_EQ(FormatScore(std::nan("")), "NaN");
+  EXPECT_EQ(FormatScore(-0.0), "-0.0E0");
+  EXPECT_EQ(FormatScore(1e100), "1.0E100");
+  EXPECT_EQ(FormatScore(-2.5e-12), "-2.5E-12");
+}
+
+// The same digits as printf("%.6E") (correct rounding) over many magnitudes, reformatted the Amazon way.
+TEST(FormatScore, AgreesWithPrintfRounding) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> mantissa(-10, 10);
+  std::uniform_int_distribution<int> exponent(-30, 30);
+  for (int i = 0; i < 20000; ++i) {
+    double v = mantissa(rng) * std::pow(10.0, exponent(rng));
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6E", v);
+    std::string printf_text(buf);
+    size_t e = printf_text.find('E');
+    std::string mantissa_text = printf_text.substr(0, e);
+    while (mantissa_text.back() == '0' && mantissa_text[mantissa_text.size() - 2] != '.') mantissa_text.pop_back();
+    std::string expected = mantissa_text + "E" + std::to_string(std::atoi(printf_text.c_str() + e + 1));
+    ASSERT_EQ(FormatScore(v), expected) << v;
+  }
 }
 
 TEST(BatchOutputFormat, HeadersAndRows) {
