@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "gmock/gmock.h"
@@ -150,6 +151,65 @@ TEST(EngineBanking, RealtimePredictionEqualsBatchLineAndBadRecordsLeaveBlankLine
   // Absent attributes are missing, not an error.
   predict::Prediction sparse = predictor->PredictRecord({{"age", "40"}});
   EXPECT_TRUE(sparse.predicted_label.has_value());
+}
+
+// Batch output spans many chunks scored on several threads: every line is still the line of its own input
+// record, in input order, with bad records (at chunk edges too) as blank lines, in every file.
+TEST(EngineBanking, ParallelBatchKeepsInputOrderAcrossChunksAndFiles) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = Banking("random:0-30:order");
+  request.model_path = dir.File("model");
+  ASSERT_TRUE(TrainModel(request, ctx).ok());
+  auto predictor = *predict::Predictor::Load(request.model_path);
+  const std::vector<std::string> names = {"age", "job", "marital", "education", "default", "housing", "loan",
+                                          "contact", "month", "day_of_week", "duration", "campaign", "pdays",
+                                          "previous", "poutcome", "emp_var_rate", "cons_price_idx", "cons_conf_idx",
+                                          "euribor3m", "nr_employed"};
+  std::string header;
+  for (const std::string& n : names) header += (header.empty() ? "" : ",") + n;
+  const std::set<int> bad = {0, 4095, 4096, 4097, 8191, 9999};
+  DataSourceSpec batch;
+  batch.schema = *Schema::FromJson(ReadFile(kBanking + "banking-batch.csv.schema"));
+  std::vector<std::vector<std::string>> expected(2);
+  for (int file = 0; file < 2; ++file) {
+    std::string csv = header + "\n";
+    for (int r = 0; r < 10000; ++r) {
+      if (bad.count(r)) {
+        csv += "1,2,3\n";
+        expected[file].push_back("");
+        continue;
+      }
+      std::vector<std::string> values = {std::to_string(18 + (r * 7 + file) % 70), r % 3 ? "services" : "admin.",
+                                         "married", "basic.9y", "no", "yes", "no", "cellular", r % 2 ? "may" : "dec",
+                                         "mon", std::to_string((r * 37) % 2000), "1", "999", "0", "nonexistent",
+                                         "-1.8", "94.465", "-36.1", "0.883", "5228.1"};
+      std::map<std::string, std::string> record;
+      for (size_t i = 0; i < names.size(); ++i) {
+        csv += (i ? "," : "") + values[i];
+        record[names[i]] = values[i];
+      }
+      csv += "\n";
+      predict::Prediction p = predictor->PredictRecord(record, 0.5);
+      expected[file].push_back(*p.predicted_label + "," + predict::FormatScore(p.predicted_scores.begin()->second));
+    }
+    batch.files.push_back(MakeMemoryDataFile("mem://batch" + std::to_string(file) + ".csv", csv));
+  }
+  std::vector<std::string> outs(2);
+  auto result = BatchPredict(request.model_path, batch, 0.5, false,
+                             [&](size_t i) -> Result<std::unique_ptr<ByteSink>> { return std::make_unique<StringSink>(&outs[i]); }, ctx);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->total_records, 20000u);
+  EXPECT_EQ(result->invalid_records, 2 * bad.size());
+  for (int file = 0; file < 2; ++file) {
+    std::vector<std::string> lines;
+    std::stringstream ss(outs[file]);
+    for (std::string line; std::getline(ss, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 10001u);
+    EXPECT_EQ(lines[0], "bestAnswer,score");
+    for (size_t r = 0; r < expected[file].size(); ++r) ASSERT_EQ(lines[r + 1], expected[file][r]) << "file " << file << " row " << r;
+  }
 }
 
 Schema SmallSchema(AttributeType target_type) {

@@ -39,15 +39,15 @@ void BatchOutputFormat::AppendRow(std::string_view tag, std::string_view true_la
     case learn::ModelType::kBinary:
       out->push_back(scores[0] >= threshold ? '1' : '0');
       out->push_back(',');
-      AppendScore(scores[0], out);
+      AppendScore(static_cast<float>(scores[0]), out);
       break;
     case learn::ModelType::kRegression:
-      AppendScore(scores[0], out);
+      AppendScore(static_cast<float>(scores[0]), out);
       break;
     case learn::ModelType::kMulticlass:
       for (size_t c = 0; c < classes.size(); ++c) {
         if (c) out->push_back(',');
-        AppendScore(scores[c], out);
+        AppendScore(static_cast<float>(scores[c]), out);
       }
       break;
   }

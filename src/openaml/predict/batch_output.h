@@ -25,7 +25,8 @@ struct BatchOutputFormat {
   /// The header line, with its trailing "\n".
   std::string Header() const;
   /// Append one result line (with "\n") for `scores` (model width values). BINARY: bestAnswer is 1 when
-  /// score >= threshold (spec §10). Scores use FormatScore (spec §11.3).
+  /// score >= threshold (spec §10). Scores use FormatScore (spec §11.3) of the single-precision value, as
+  /// real-time Predict returns it, so a batch line and a Predict of the same record print the same digits.
   void AppendRow(std::string_view tag, std::string_view true_label, const double* scores, double threshold,
                  std::string* out) const;
 };
