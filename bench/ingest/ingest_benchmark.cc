@@ -1,6 +1,8 @@
 // Ingest benchmark: CSV parse throughput with type conversion, and the statistics pass, on one core.
 //   ingest_benchmark parse FILE SCHEMA [REPEAT]     prints "parse_seconds stats_seconds bytes records"
+//   ingest_benchmark phases FILE SCHEMA [REPEAT]    the same, then "split_seconds" (CSV splitting only)
 //   ingest_benchmark generate OUT BYTES SEED SOURCE   writes a banking-like CSV of about BYTES bytes
+//   ingest_benchmark json FILE SCHEMA                 prints the statistics JSON (to compare two builds)
 // bench/ingest/run drives it and prints the figures beside `cat` and pandas.read_csv.
 #include <time.h>
 
@@ -36,6 +38,23 @@ int Die(const std::string& message) {
   return 1;
 }
 
+/// One pass over the records only (CSV field splitting, no type conversion): a diagnostic of the reader.
+openaml::Result<double> SplitPass(const std::string& file, const openaml::Schema& schema, double* checksum) {
+  OPENAML_ASSIGN_OR_RETURN(std::vector<openaml::DataFile> files, openaml::ListLocalDataFiles(file));
+  const auto start = Clock::now();
+  OPENAML_ASSIGN_OR_RETURN(auto reader, openaml::DataSetReader::Make(std::move(files), schema, openaml::DataRearrangement{},
+                                                                     openaml::DataSetOptions::Defaults()));
+  openaml::DataRow row;
+  size_t sum = 0;
+  while (true) {
+    OPENAML_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+    if (!more) break;
+    sum += row.fields.back().size();
+  }
+  *checksum += static_cast<double>(sum);
+  return Seconds(start);
+}
+
 /// One pass: read every record and convert it to typed values; with `stats`, feed the accumulator too.
 openaml::Result<double> Pass(const std::string& file, const openaml::Schema& schema, bool stats, uint64_t* bytes,
                              uint64_t* records, double* checksum) {
@@ -68,15 +87,20 @@ openaml::Result<double> Pass(const std::string& file, const openaml::Schema& sch
   return seconds;
 }
 
-int Parse(const std::string& file, const std::string& schema_path, int repeat) {
+int Parse(const std::string& file, const std::string& schema_path, int repeat, bool phases) {
   std::ifstream in(schema_path);
   std::stringstream text;
   text << in.rdbuf();
   auto schema = openaml::Schema::FromJson(text.str());
   if (!schema.ok()) return Die(std::string(schema.status().message()));
-  double best_parse = 1e300, best_stats = 1e300, checksum = 0;
+  double best_parse = 1e300, best_stats = 1e300, best_split = 1e300, checksum = 0;
   uint64_t bytes = 0, records = 0;
   for (int i = 0; i < repeat; ++i) {
+    if (phases) {
+      auto split = SplitPass(file, *schema, &checksum);
+      if (!split.ok()) return Die(std::string(split.status().message()));
+      best_split = std::min(best_split, *split);
+    }
     auto parse = Pass(file, *schema, false, &bytes, &records, &checksum);
     if (!parse.ok()) return Die(std::string(parse.status().message()));
     auto stats = Pass(file, *schema, true, &bytes, &records, &checksum);
@@ -84,8 +108,10 @@ int Parse(const std::string& file, const std::string& schema_path, int repeat) {
     best_parse = std::min(best_parse, *parse);
     best_stats = std::min(best_stats, *stats);
   }
-  std::printf("%.6f %.6f %llu %llu\n", best_parse, best_stats, static_cast<unsigned long long>(bytes),
+  std::printf("%.6f %.6f %llu %llu", best_parse, best_stats, static_cast<unsigned long long>(bytes),
               static_cast<unsigned long long>(records));
+  if (phases) std::printf(" %.6f", best_split);
+  std::printf("\n");
   std::fprintf(stderr, "checksum %g\n", checksum);
   return 0;
 }
@@ -145,15 +171,42 @@ int Generate(const std::string& out_path, uint64_t target_bytes, uint32_t seed, 
 
 }  // namespace
 
+/// The statistics JSON of FILE (to compare the output of two builds).
+int Json(const std::string& file, const std::string& schema_path) {
+  std::ifstream in(schema_path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto schema = openaml::Schema::FromJson(text.str());
+  if (!schema.ok()) return Die(std::string(schema.status().message()));
+  auto files = openaml::ListLocalDataFiles(file);
+  if (!files.ok()) return Die(std::string(files.status().message()));
+  auto reader = openaml::DataSetReader::Make(std::move(*files), *schema, openaml::DataRearrangement{},
+                                             openaml::DataSetOptions::Defaults());
+  if (!reader.ok()) return Die(std::string(reader.status().message()));
+  openaml::StatsAccumulator accumulator(*schema);
+  openaml::DataRow row;
+  while (true) {
+    auto more = (*reader)->Next(&row);
+    if (!more.ok()) return Die(std::string(more.status().message()));
+    if (!*more) break;
+    accumulator.AddFields(row.fields);
+  }
+  std::printf("%s\n", accumulator.Finish((*reader)->report().bad_records).ToJson(1).c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() >= 3 && args[0] == "parse") return Parse(args[1], args[2], args.size() > 3 ? std::atoi(args[3].c_str()) : 3);
+  if (args.size() == 3 && args[0] == "json") return Json(args[1], args[2]);
+  if (args.size() >= 3 && (args[0] == "parse" || args[0] == "phases")) {
+    return Parse(args[1], args[2], args.size() > 3 ? std::atoi(args[3].c_str()) : 3, args[0] == "phases");
+  }
   if (args.size() == 5 && args[0] == "generate") {
     return Generate(args[1], std::strtoull(args[2].c_str(), nullptr, 10), static_cast<uint32_t>(std::atoi(args[3].c_str())),
                     args[4]);
   }
   std::fprintf(stderr,
-               "usage: ingest_benchmark parse FILE SCHEMA [REPEAT]\n"
+               "usage: ingest_benchmark parse|phases FILE SCHEMA [REPEAT]\n"
                "       ingest_benchmark generate OUT BYTES SEED SOURCE\n");
   return 2;
 }

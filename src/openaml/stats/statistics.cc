@@ -25,6 +25,7 @@ namespace {
 
 constexpr uint64_t kMissingCode = 0x7FF8DEADBEEF0001ULL;  // a NaN pattern never produced by parsing
 constexpr uint64_t kInvalidCode = 0x7FF8DEADBEEF0002ULL;
+constexpr uint64_t kUntrackedCode = 0x7FF8DEADBEEF0003ULL;  // a CATEGORICAL value past max_distinct_values
 constexpr int kQuantileGrid = 1000;
 constexpr size_t kMaxSampleCells = 4'000'000;
 constexpr size_t kMaxSampledTokensPerValue = 64;
@@ -144,6 +145,118 @@ class StringCounter {
   uint64_t untracked_ = 0;
 };
 
+/// CATEGORICAL values: a count per distinct value, values numbered densely in first-seen order (the ids
+/// the correlation sample keeps). The hot path compares values up to 16 bytes as two 64-bit words and
+/// their length (exact: those determine the bytes), so no string comparison call and no per-value hash
+/// function; longer values are compared by a 64-bit hash and then their bytes. At most `max_keys` values
+/// (later new values are counted in `untracked`).
+class ValueCounter {
+ public:
+  static constexpr uint32_t kUntracked = 0xFFFFFFFFu;
+
+  explicit ValueCounter(size_t max_keys) : max_keys_(max_keys) { slots_.assign(16, Slot{}); }
+
+  /// Count `key` once; its id, or kUntracked.
+  uint32_t Add(std::string_view key) {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(key.size(), 0xFFFFFFFEu));
+    Pack(key, &a, &b);
+    const uint64_t hash = Fold(a ^ 0x9E3779B97F4A7C15ULL ^ n, b ^ 0xBF58476D1CE4E5B9ULL);
+    const size_t mask = slots_.size() - 1;
+    size_t slot = hash & mask;
+    while (true) {
+      Slot& s = slots_[slot];
+      if (s.id == kUntracked) break;
+      if (s.a == a && s.b == b && s.size == n && (n <= 16 || keys_[s.id] == key)) {
+        ++counts_[s.id];
+        return s.id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (keys_.size() >= max_keys_) {
+      ++untracked_;
+      return kUntracked;
+    }
+    const uint32_t id = static_cast<uint32_t>(keys_.size());
+    keys_.emplace_back(key);
+    counts_.push_back(1);
+    slots_[slot] = Slot{a, b, n, id};
+    if (keys_.size() * 2 > slots_.size()) Grow();
+    return id;
+  }
+
+  size_t size() const { return keys_.size(); }
+  uint64_t untracked() const { return untracked_; }
+  const std::string& key(size_t i) const { return keys_[i]; }
+  uint64_t count(size_t i) const { return counts_[i]; }
+
+  /// Ids sorted by count descending, then value ascending (deterministic).
+  std::vector<uint32_t> ByCountDescending() const {
+    std::vector<uint32_t> order(keys_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [this](uint32_t x, uint32_t y) {
+      if (counts_[x] != counts_[y]) return counts_[x] > counts_[y];
+      return keys_[x] < keys_[y];
+    });
+    return order;
+  }
+
+ private:
+  struct Slot {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    uint32_t size = 0;
+    uint32_t id = kUntracked;
+  };
+
+  static uint64_t Fold(uint64_t x, uint64_t y) {
+    const unsigned __int128 product = static_cast<unsigned __int128>(x) * y;
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  }
+
+  /// Up to 16 bytes: (a, b) hold them exactly (with the length, they determine the value). Longer: a is a
+  /// hash of the bytes and b 0.
+  static void Pack(std::string_view s, uint64_t* a, uint64_t* b) {
+    const size_t n = s.size();
+    if (n >= 8) {
+      if (n > 16) {
+        *a = XXH3_64bits(s.data(), n);
+        return;
+      }
+      std::memcpy(a, s.data(), 8);
+      std::memcpy(b, s.data() + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t x = 0;
+      uint32_t y = 0;
+      std::memcpy(&x, s.data(), 4);
+      std::memcpy(&y, s.data() + n - 4, 4);
+      *a = x | (uint64_t{y} << 32);
+    } else if (n > 0) {
+      *a = static_cast<unsigned char>(s[0]) | (static_cast<uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8) |
+           (static_cast<uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16);
+    }
+  }
+
+  void Grow() {
+    std::vector<Slot> slots(slots_.size() * 2);
+    const size_t mask = slots.size() - 1;
+    for (const Slot& old : slots_) {
+      if (old.id == kUntracked) continue;
+      size_t slot = Fold(old.a ^ 0x9E3779B97F4A7C15ULL ^ old.size, old.b ^ 0xBF58476D1CE4E5B9ULL) & mask;
+      while (slots[slot].id != kUntracked) slot = (slot + 1) & mask;
+      slots[slot] = old;
+    }
+    slots_.swap(slots);
+  }
+
+  size_t max_keys_;
+  std::vector<Slot> slots_;
+  std::vector<std::string> keys_;
+  std::vector<uint64_t> counts_;
+  uint64_t untracked_ = 0;
+};
+
 struct AttributeState {
   AttributeType type;
   uint64_t missing = 0;
@@ -156,7 +269,10 @@ struct AttributeState {
   double sum_squares = 0.0;
   // BINARY
   uint64_t trues = 0, falses = 0;
-  // CATEGORICAL values or TEXT tokens
+  // CATEGORICAL values
+  ValueCounter categories;
+  uint32_t last_category = 0;  // the id of this record's value (for the correlation sample)
+  // TEXT tokens
   StringCounter values;
   // TEXT
   uint64_t total_words = 0;
@@ -164,7 +280,10 @@ struct AttributeState {
   uint64_t min_length = std::numeric_limits<uint64_t>::max(), max_length = 0;
 
   AttributeState(AttributeType t, const StatsOptions& options)
-      : type(t), sketch(options.max_exact_numeric_values), values(options.max_distinct_values) {}
+      : type(t),
+        sketch(options.max_exact_numeric_values),
+        categories(t == AttributeType::kCategorical ? options.max_distinct_values : 0),
+        values(t == AttributeType::kText ? options.max_distinct_values : 0) {}
 };
 
 /// Counts per 64-bit key in an open-addressing table (the correlation hot loop: no allocation per key).
@@ -229,32 +348,65 @@ class FlatCounts {
   std::vector<uint32_t> used_;
 };
 
-/// Mutual information in bits between x and t over paired samples: H(X) + H(T) - H(X,T).
-double MutualInformation(const std::vector<uint64_t>& x, const std::vector<uint64_t>& t) {
-  if (x.empty()) return 0.0;
-  FlatCounts px(1024), pt(256), joint(2048);
-  for (size_t i = 0; i < x.size(); ++i) {
-    px.Add(x[i]);
-    pt.Add(t[i]);
-    joint.Add(MixRecord(x[i]) ^ (t[i] * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL));
-  }
-  const double n = static_cast<double>(x.size());
-  return std::max(0.0, px.Entropy(n) + pt.Entropy(n) - joint.Entropy(n));  // clamp rounding below 0
-}
-
 /// Bin index of `value` among decile boundaries.
 uint64_t Bin(const std::vector<double>& boundaries, double value) {
   return static_cast<uint64_t>(std::upper_bound(boundaries.begin(), boundaries.end(), value) - boundaries.begin());
 }
 
-/// Decile boundaries of an attribute over all its values (from its quantile sketch), without repeats.
-std::vector<double> Deciles(const QuantileSketch& sketch) {
-  std::vector<double> q = sketch.Quantiles(10);
-  if (q.size() < 3) return {};
-  std::vector<double> boundaries(q.begin() + 1, q.end() - 1);
+/// Decile boundaries of an attribute over all its values, without repeats, from its quantile grid (values at
+/// ranks 0, 1/1000, ..., 1: the decile i/10 is grid value 100 i, as QuantileSketch::Quantiles(10) gives it).
+std::vector<double> Deciles(const std::vector<double>& grid) {
+  if (grid.size() != kQuantileGrid + 1) return {};
+  std::vector<double> boundaries;
+  for (int i = 1; i < 10; ++i) boundaries.push_back(grid[i * kQuantileGrid / 10]);
   boundaries.erase(std::unique(boundaries.begin(), boundaries.end()), boundaries.end());
   return boundaries;
 }
+
+/// Entropies and mutual information in bits of dense class ids (0..classes-1) over paired samples, counted
+/// in arrays; the joint table falls back to a hash table when classes x target classes is large.
+class MutualInformationCounter {
+ public:
+  double Entropy(const std::vector<uint32_t>& x, uint32_t classes) {
+    counts_.assign(classes, 0);
+    for (uint32_t c : x) ++counts_[c];
+    return EntropyOf(counts_, static_cast<double>(x.size()));
+  }
+
+  /// I(X;T) = H(X) + H(T) - H(X,T), clamped at 0 (rounding).
+  double MutualInformation(const std::vector<uint32_t>& x, uint32_t x_classes, const std::vector<uint32_t>& t,
+                           uint32_t t_classes) {
+    if (x.empty()) return 0.0;
+    const double n = static_cast<double>(x.size());
+    const double hx = Entropy(x, x_classes);
+    const double ht = Entropy(t, t_classes);
+    double joint = 0.0;
+    const uint64_t cells = static_cast<uint64_t>(x_classes) * t_classes;
+    if (cells <= std::max<uint64_t>(4096, 4 * x.size())) {
+      counts_.assign(cells, 0);
+      for (size_t k = 0; k < x.size(); ++k) ++counts_[static_cast<uint64_t>(x[k]) * t_classes + t[k]];
+      joint = EntropyOf(counts_, n);
+    } else {
+      FlatCounts pairs(1024);
+      for (size_t k = 0; k < x.size(); ++k) pairs.Add(static_cast<uint64_t>(x[k]) * t_classes + t[k]);
+      joint = pairs.Entropy(n);
+    }
+    return std::max(0.0, hx + ht - joint);
+  }
+
+ private:
+  static double EntropyOf(const std::vector<uint32_t>& counts, double total) {
+    double h = 0.0;
+    for (uint32_t c : counts) {
+      if (c == 0) continue;
+      const double p = c / total;
+      h -= p * std::log2(p);
+    }
+    return h;
+  }
+
+  std::vector<uint32_t> counts_;
+};
 
 }  // namespace
 
@@ -265,84 +417,125 @@ struct StatsAccumulator::Impl {
   TypedRecord scratch_record;
   std::string word_scratch;
   std::vector<AttributeState> attributes;
+  // Attribute indexes by type: the per-record loop runs over each list (no switch per value).
+  std::vector<uint32_t> numeric_attributes, binary_attributes, categorical_attributes, text_attributes;
   uint64_t records = 0;
   int target = -1;
 
-  // Correlation sample: records whose hash is below `threshold` (halved whenever the sample is full).
+  // Correlation sample: records whose hash is below `threshold` (halved whenever the sample is full),
+  // column by column. Codes: NUMERIC the value's bits, BINARY 0 or 1, CATEGORICAL the value's id
+  // (kUntrackedCode when not tracked); kMissingCode / kInvalidCode. TEXT: the sorted distinct token hashes
+  // of each sampled record (`token_ends`: where each record's tokens end).
+  struct SampleColumn {
+    std::vector<uint64_t> codes;
+    std::vector<uint64_t> tokens;
+    std::vector<uint32_t> token_ends;
+    size_t TokenBegin(size_t row) const { return row == 0 ? 0 : token_ends[row - 1]; }
+  };
   size_t sample_capacity = 0;
   uint64_t threshold = std::numeric_limits<uint64_t>::max();
-  std::vector<uint64_t> sample_hashes;             // per sampled record
-  std::vector<uint64_t> sample_codes;              // records x attributes
-  std::vector<uint32_t> sample_token_begin;        // records x attributes, into sample_tokens (TEXT only)
-  std::vector<uint32_t> sample_token_end;
-  std::vector<uint64_t> sample_tokens;
+  std::vector<uint64_t> sample_hashes;  // per sampled record
+  std::vector<SampleColumn> sample;     // per attribute
   std::vector<uint64_t> token_hashes_scratch;
 
   Impl(const Schema& s, StatsOptions o) : schema(s), options(o), typer(s) {
     attributes.reserve(schema.attributes.size());
-    for (const Attribute& a : schema.attributes) attributes.emplace_back(a.type, options);
+    for (uint32_t i = 0; i < schema.attributes.size(); ++i) {
+      const AttributeType type = schema.attributes[i].type;
+      attributes.emplace_back(type, options);
+      switch (type) {
+        case AttributeType::kNumeric:
+          numeric_attributes.push_back(i);
+          break;
+        case AttributeType::kBinary:
+          binary_attributes.push_back(i);
+          break;
+        case AttributeType::kCategorical:
+          categorical_attributes.push_back(i);
+          break;
+        case AttributeType::kText:
+          text_attributes.push_back(i);
+          break;
+      }
+    }
     target = schema.target_index();
     const size_t width = std::max<size_t>(1, schema.attributes.size());
     sample_capacity = std::max<size_t>(16, std::min(options.correlation_sample_records, kMaxSampleCells / width));
+    sample.resize(schema.attributes.size());
   }
 
   void Add(const TypedRecord& record) {
     const uint64_t record_number = records++;
-    const size_t n = std::min(record.size(), attributes.size());
-    for (size_t i = 0; i < n; ++i) AddValue(attributes[i], record[i], record_number);
-    if (target >= 0) {
-      const uint64_t h = MixRecord(record_number);
-      if (h < threshold) Sample(record, h);
+    if (record.size() < attributes.size()) {
+      // Short records (not from DataSetReader): the missing values read as empty fields.
+      TypedRecord padded = record;
+      padded.resize(attributes.size());
+      for (size_t i = record.size(); i < padded.size(); ++i) {
+        if (attributes[i].type == AttributeType::kCategorical || attributes[i].type == AttributeType::kText) {
+          padded[i].state = ValueState::kPresent;
+        }
+      }
+      --records;
+      Add(padded);
+      return;
     }
-  }
-
-  void AddValue(AttributeState& a, const TypedValue& v, uint64_t record_number) {
-    switch (a.type) {
-      case AttributeType::kNumeric:
-        if (v.state == ValueState::kPresent) {
-          const double x = v.number;
-          a.min = std::min(a.min, x);
-          a.max = std::max(a.max, x);
-          const double t = a.sum + x;
-          a.sum_compensation += std::fabs(a.sum) >= std::fabs(x) ? (a.sum - t) + x : (x - t) + a.sum;
-          a.sum = t;
-          a.sum_squares += x * x;
-          a.sketch.Add(x);
-        } else if (v.state == ValueState::kMissing) {
-          ++a.missing;
-        } else {
-          ++a.invalid;
-        }
-        break;
-      case AttributeType::kBinary:
-        if (v.state == ValueState::kPresent) {
-          (v.number != 0.0 ? a.trues : a.falses) += 1;
-        } else if (v.state == ValueState::kMissing) {
-          ++a.missing;
-        } else {
-          ++a.invalid;
-        }
-        break;
-      case AttributeType::kCategorical:
-        a.values.Add(v.text, record_number);
-        break;
-      case AttributeType::kText: {
-        uint64_t words = 0;
-        ForEachWord(v.text, word_scratch, [&](std::string_view word) {
-          ++words;
-          a.min_length = std::min<uint64_t>(a.min_length, word.size());
-          a.max_length = std::max<uint64_t>(a.max_length, word.size());
-          a.values.Add(word, record_number);
-        });
-        a.total_words += words;
-        a.min_words = std::min(a.min_words, words);
-        a.max_words = std::max(a.max_words, words);
-        break;
+    const TypedValue* values = record.data();
+    for (uint32_t i : numeric_attributes) {
+      AttributeState& a = attributes[i];
+      const TypedValue& v = values[i];
+      if (v.state == ValueState::kPresent) {
+        const double x = v.number;
+        a.min = std::min(a.min, x);
+        a.max = std::max(a.max, x);
+        const double t = a.sum + x;
+        a.sum_compensation += std::fabs(a.sum) >= std::fabs(x) ? (a.sum - t) + x : (x - t) + a.sum;
+        a.sum = t;
+        a.sum_squares += x * x;
+        a.sketch.Add(x);
+      } else if (v.state == ValueState::kMissing) {
+        ++a.missing;
+      } else {
+        ++a.invalid;
       }
     }
+    for (uint32_t i : binary_attributes) {
+      AttributeState& a = attributes[i];
+      const TypedValue& v = values[i];
+      if (v.state == ValueState::kPresent) {
+        (v.number != 0.0 ? a.trues : a.falses) += 1;
+      } else if (v.state == ValueState::kMissing) {
+        ++a.missing;
+      } else {
+        ++a.invalid;
+      }
+    }
+    for (uint32_t i : categorical_attributes) {
+      AttributeState& a = attributes[i];
+      a.last_category = a.categories.Add(values[i].text);
+    }
+    for (uint32_t i : text_attributes) {
+      AttributeState& a = attributes[i];
+      uint64_t words = 0;
+      ForEachWord(values[i].text, word_scratch, [&](std::string_view word) {
+        ++words;
+        a.min_length = std::min<uint64_t>(a.min_length, word.size());
+        a.max_length = std::max<uint64_t>(a.max_length, word.size());
+        a.values.Add(word, record_number);
+      });
+      a.total_words += words;
+      a.min_words = std::min(a.min_words, words);
+      a.max_words = std::max(a.max_words, words);
+    }
+    if (target >= 0) {
+      const uint64_t h = MixRecord(record_number);
+      if (h < threshold) Sample(values, h);
+    }
   }
 
-  uint64_t Code(const AttributeState& a, const TypedValue& v) {
+  uint64_t Code(const AttributeState& a, const TypedValue& v) const {
+    if (a.type == AttributeType::kCategorical) {
+      return a.last_category == ValueCounter::kUntracked ? kUntrackedCode : a.last_category;
+    }
     if (v.state == ValueState::kMissing) return kMissingCode;
     if (v.state == ValueState::kInvalid) return kInvalidCode;
     switch (a.type) {
@@ -351,59 +544,78 @@ struct StatsAccumulator::Impl {
       case AttributeType::kBinary:
         return v.number != 0.0 ? 1 : 0;
       case AttributeType::kCategorical:
-        return HashText(v.text);
       case AttributeType::kText:
         return 0;
     }
     return 0;
   }
 
-  void Sample(const TypedRecord& record, uint64_t h) {
-    const size_t width = attributes.size();
-    sample_hashes.push_back(h);
-    for (size_t i = 0; i < width; ++i) {
-      const TypedValue& v = i < record.size() ? record[i] : TypedValue{};
-      sample_codes.push_back(Code(attributes[i], v));
-      sample_token_begin.push_back(static_cast<uint32_t>(sample_tokens.size()));
-      if (attributes[i].type == AttributeType::kText) {
-        token_hashes_scratch.clear();
-        ForEachWord(v.text, word_scratch, [&](std::string_view word) {
-          if (token_hashes_scratch.size() < kMaxSampledTokensPerValue) token_hashes_scratch.push_back(HashText(word));
-        });
-        std::sort(token_hashes_scratch.begin(), token_hashes_scratch.end());
-        token_hashes_scratch.erase(std::unique(token_hashes_scratch.begin(), token_hashes_scratch.end()),
-                                   token_hashes_scratch.end());
-        sample_tokens.insert(sample_tokens.end(), token_hashes_scratch.begin(), token_hashes_scratch.end());
+  void Sample(const TypedValue* values, uint64_t h) {
+    if (sample_hashes.empty()) {
+      // Reserve once (pages are touched only as the sample fills): no copying as it grows.
+      const size_t expected = sample_capacity + 1;
+      sample_hashes.reserve(expected);
+      for (size_t i = 0; i < sample.size(); ++i) {
+        if (attributes[i].type == AttributeType::kText) {
+          sample[i].token_ends.reserve(expected);
+        } else {
+          sample[i].codes.reserve(expected);
+        }
       }
-      sample_token_end.push_back(static_cast<uint32_t>(sample_tokens.size()));
+    }
+    sample_hashes.push_back(h);
+    for (size_t i = 0; i < sample.size(); ++i) {
+      SampleColumn& column = sample[i];
+      if (attributes[i].type != AttributeType::kText) {
+        column.codes.push_back(Code(attributes[i], values[i]));
+        continue;
+      }
+      token_hashes_scratch.clear();
+      ForEachWord(values[i].text, word_scratch, [&](std::string_view word) {
+        if (token_hashes_scratch.size() < kMaxSampledTokensPerValue) token_hashes_scratch.push_back(HashText(word));
+      });
+      std::sort(token_hashes_scratch.begin(), token_hashes_scratch.end());
+      token_hashes_scratch.erase(std::unique(token_hashes_scratch.begin(), token_hashes_scratch.end()),
+                                 token_hashes_scratch.end());
+      column.tokens.insert(column.tokens.end(), token_hashes_scratch.begin(), token_hashes_scratch.end());
+      column.token_ends.push_back(static_cast<uint32_t>(column.tokens.size()));
     }
     if (sample_hashes.size() > sample_capacity) Thin();
   }
 
-  /// Halve the sampling threshold and drop the records above it (keeps a uniform hash sample).
+  /// Halve the sampling threshold and drop the records above it (keeps a uniform hash sample), in place.
   void Thin() {
-    const size_t width = attributes.size();
     while (sample_hashes.size() > sample_capacity) {
       threshold /= 2;
-      std::vector<uint64_t> hashes, codes, tokens;
-      std::vector<uint32_t> begins, ends;
+      size_t kept = 0;
       for (size_t r = 0; r < sample_hashes.size(); ++r) {
         if (sample_hashes[r] >= threshold) continue;
-        hashes.push_back(sample_hashes[r]);
-        for (size_t i = 0; i < width; ++i) {
-          const size_t cell = r * width + i;
-          codes.push_back(sample_codes[cell]);
-          begins.push_back(static_cast<uint32_t>(tokens.size()));
-          tokens.insert(tokens.end(), sample_tokens.begin() + sample_token_begin[cell],
-                        sample_tokens.begin() + sample_token_end[cell]);
-          ends.push_back(static_cast<uint32_t>(tokens.size()));
+        sample_hashes[kept] = sample_hashes[r];
+        for (size_t i = 0; i < sample.size(); ++i) {
+          SampleColumn& column = sample[i];
+          if (attributes[i].type != AttributeType::kText) {
+            column.codes[kept] = column.codes[r];
+            continue;
+          }
+          // Tokens move down (kept <= r, so the destination never passes the source).
+          const size_t begin = column.TokenBegin(r);
+          const size_t end = column.token_ends[r];
+          const size_t to = column.TokenBegin(kept);
+          std::copy(column.tokens.begin() + begin, column.tokens.begin() + end, column.tokens.begin() + to);
+          column.token_ends[kept] = static_cast<uint32_t>(to + (end - begin));
+        }
+        ++kept;
+      }
+      sample_hashes.resize(kept);
+      for (size_t i = 0; i < sample.size(); ++i) {
+        SampleColumn& column = sample[i];
+        if (attributes[i].type != AttributeType::kText) {
+          column.codes.resize(kept);
+        } else {
+          column.token_ends.resize(kept);
+          column.tokens.resize(kept == 0 ? 0 : column.token_ends[kept - 1]);
         }
       }
-      sample_hashes.swap(hashes);
-      sample_codes.swap(codes);
-      sample_tokens.swap(tokens);
-      sample_token_begin.swap(begins);
-      sample_token_end.swap(ends);
     }
   }
 
@@ -477,18 +689,18 @@ DataSourceStatistics StatsAccumulator::Impl::Finish(uint64_t bad_records) const 
       }
       case AttributeType::kCategorical: {
         CategoricalSummary c;
-        c.unique_count = a.values.size();
-        c.unique_count_exact = a.values.untracked() == 0;
-        const std::vector<uint32_t> order = a.values.ByCountDescending();
+        c.unique_count = a.categories.size();
+        c.unique_count_exact = a.categories.untracked() == 0;
+        const std::vector<uint32_t> order = a.categories.ByCountDescending();
         uint64_t top = 0;
         for (size_t k = 0; k < order.size() && k < options.top_values; ++k) {
-          c.top_values.push_back({a.values.key(order[k]), a.values.count(order[k])});
-          top += a.values.count(order[k]);
+          c.top_values.push_back({a.categories.key(order[k]), a.categories.count(order[k])});
+          top += a.categories.count(order[k]);
         }
         c.other_count = records - top;
         for (size_t k = 0; k < order.size() && k < options.least_frequent_values; ++k) {
           const uint32_t index = order[order.size() - 1 - k];
-          c.least_frequent_values.push_back({a.values.key(index), a.values.count(index)});
+          c.least_frequent_values.push_back({a.categories.key(index), a.categories.count(index)});
         }
         s.categorical = std::move(c);
         break;
@@ -520,8 +732,8 @@ DataSourceStatistics StatsAccumulator::Impl::Finish(uint64_t bad_records) const 
       if (t.binary->true_count > t.binary->false_count) std::swap(out.target_distribution[0], out.target_distribution[1]);
     } else if (t.categorical) {
       const AttributeState& a = attributes[target];
-      for (uint32_t index : a.values.ByCountDescending()) {
-        out.target_distribution.push_back({a.values.key(index), a.values.count(index)});
+      for (uint32_t index : a.categories.ByCountDescending()) {
+        out.target_distribution.push_back({a.categories.key(index), a.categories.count(index)});
       }
     }
   }
@@ -556,26 +768,57 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
     return;
   }
 
+  // Every attribute's codes become dense classes 0..classes-1, so that mutual information is counted in
+  // arrays: NUMERIC decile bins (boundaries from the full quantile grid), BINARY 0/1, CATEGORICAL value
+  // ids (untracked values one class); missing and invalid one class each.
+  auto classes_of = [&](size_t i, const std::vector<size_t>& rows_in, std::vector<uint32_t>* x) -> uint32_t {
+    const AttributeState& a = attributes[i];
+    const std::vector<uint64_t>& codes = sample[i].codes;
+    x->resize(rows_in.size());
+    std::vector<double> boundaries;
+    uint32_t values = 0;
+    if (a.type == AttributeType::kNumeric) {
+      boundaries = Deciles(out->attributes[i].numeric->quantiles);
+      values = static_cast<uint32_t>(boundaries.size() + 1);
+    } else if (a.type == AttributeType::kBinary) {
+      values = 2;
+    } else {
+      values = static_cast<uint32_t>(a.categories.size() + 1);  // the last: untracked values
+    }
+    for (size_t k = 0; k < rows_in.size(); ++k) {
+      const uint64_t code = codes[rows_in[k]];
+      uint32_t c;
+      if (code == kMissingCode) {
+        c = values;
+      } else if (code == kInvalidCode) {
+        c = values + 1;
+      } else if (a.type == AttributeType::kNumeric) {
+        c = static_cast<uint32_t>(Bin(boundaries, std::bit_cast<double>(code)));
+      } else if (code == kUntrackedCode) {
+        c = values - 1;
+      } else {
+        c = static_cast<uint32_t>(code);
+      }
+      (*x)[k] = c;
+    }
+    return values + 2;
+  };
+
   // Target classes on the sample; records with a missing or invalid target are left out.
   std::vector<size_t> kept;
-  std::vector<uint64_t> t;
-  const AttributeState& target_state = attributes[target];
-  std::vector<double> target_boundaries;
-  if (target_state.type == AttributeType::kNumeric) target_boundaries = Deciles(target_state.sketch);
   for (size_t r = 0; r < rows; ++r) {
-    const uint64_t code = sample_codes[r * width + target];
+    const uint64_t code = sample[target].codes[r];
     if (code == kMissingCode || code == kInvalidCode) continue;
     kept.push_back(r);
-    t.push_back(target_state.type == AttributeType::kNumeric ? Bin(target_boundaries, std::bit_cast<double>(code))
-                                                             : code);
   }
   if (kept.empty()) return;
-  FlatCounts target_counts(256);
-  for (uint64_t c : t) target_counts.Add(c);
-  const double target_entropy = target_counts.Entropy(static_cast<double>(t.size()));
+  std::vector<uint32_t> t;
+  const uint32_t target_classes = classes_of(static_cast<size_t>(target), kept, &t);
+  MutualInformationCounter mi_counter;
+  const double target_entropy = mi_counter.Entropy(t, target_classes);
   auto normalise = [target_entropy](double mi) { return target_entropy > 0 ? std::min(1.0, mi / target_entropy) : 0.0; };
 
-  std::vector<uint64_t> x(kept.size());
+  std::vector<uint32_t> x(kept.size());
   for (size_t i = 0; i < width; ++i) {
     if (static_cast<int>(i) == target) continue;
     const AttributeState& a = attributes[i];
@@ -583,17 +826,18 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
     if (a.type == AttributeType::kText) {
       // "A simplified representation of the text" (spec §6): presence of each frequent word; the
       // attribute's correlation is that of its most informative word.
+      const SampleColumn& column = sample[i];
       std::vector<TokenSummary> words;
       double best = 0.0;
       for (uint32_t index : a.values.ByCountDescending()) {
         if (words.size() >= kTokenCandidates) break;
         const uint64_t hash = a.values.hash(index);
         for (size_t k = 0; k < kept.size(); ++k) {
-          const size_t cell = kept[k] * width + i;
-          x[k] = std::binary_search(sample_tokens.begin() + sample_token_begin[cell],
-                                    sample_tokens.begin() + sample_token_end[cell], hash);
+          const size_t row = kept[k];
+          x[k] = std::binary_search(column.tokens.begin() + column.TokenBegin(row),
+                                    column.tokens.begin() + column.token_ends[row], hash);
         }
-        const double mi = MutualInformation(x, t);
+        const double mi = mi_counter.MutualInformation(x, 2, t, target_classes);
         best = std::max(best, mi);
         const double p = static_cast<double>(a.values.records(index)) / std::max<uint64_t>(1, records);
         words.push_back({0, a.values.key(index), normalise(mi), a.values.records(index), 100.0 * p});
@@ -607,14 +851,8 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
       s.correlation_to_target = normalise(best);
       continue;
     }
-    std::vector<double> boundaries;
-    if (a.type == AttributeType::kNumeric) boundaries = Deciles(a.sketch);
-    for (size_t k = 0; k < kept.size(); ++k) {
-      const uint64_t code = sample_codes[kept[k] * width + i];
-      const bool special = code == kMissingCode || code == kInvalidCode;
-      x[k] = a.type == AttributeType::kNumeric && !special ? Bin(boundaries, std::bit_cast<double>(code)) : code;
-    }
-    const double mi = MutualInformation(x, t);
+    const uint32_t classes = classes_of(i, kept, &x);
+    const double mi = mi_counter.MutualInformation(x, classes, t, target_classes);
     s.mutual_information_bits = mi;
     s.correlation_to_target = normalise(mi);
   }
