@@ -8,8 +8,20 @@
 namespace openaml {
 QuantileSketch::QuantileSketch(size_t max_exact_values, size_t k)
     : max_exact_values_(max_exact_values), k_(std::max<size_t>(k, 8)) {
-  keys_.assign(64, kEmptySlot);
-  counts_.assign(64, 0);
+  slots_.assign(size_t{1} << (64 - shift_), Entry{});
+}
+
+void QuantileSketch::GrowExact() {
+  std::vector<Entry> old(slots_.size() * 2);
+  old.swap(slots_);
+  --shift_;
+  const size_t mask = slots_.size() - 1;
+  for (const Entry& e : old) {
+    if (e.key == kEmptySlot) continue;
+    size_t s = Slot(e.key, shift_);
+    while (slots_[s].key != kEmptySlot) s = (s + 1) & mask;
+    slots_[s] = e;
+  }
 }
 
 void QuantileSketch::AddWeighted(double value, uint64_t count) {
@@ -17,35 +29,22 @@ void QuantileSketch::AddWeighted(double value, uint64_t count) {
   count_ += count;
   if (exact_) {
     const uint64_t key = Bits(value);
-    size_t mask = keys_.size() - 1;
-    size_t slot = Mix(key) & mask;
+    const size_t mask = slots_.size() - 1;
+    size_t slot = Slot(key, shift_);
     while (true) {
-      if (keys_[slot] == key) {
-        counts_[slot] += count;
+      if (slots_[slot].key == key) {
+        slots_[slot].count += count;
         return;
       }
-      if (keys_[slot] == kEmptySlot) break;
+      if (slots_[slot].key == kEmptySlot) break;
       slot = (slot + 1) & mask;
     }
-    keys_[slot] = key;
-    counts_[slot] = count;
+    slots_[slot] = Entry{key, count};
     ++distinct_;
     if (distinct_ > max_exact_values_) {
       SwitchToCompacting();
-    } else if (distinct_ * 2 > keys_.size()) {
-      // Grow at half load.
-      std::vector<uint64_t> old_keys(keys_.size() * 2, kEmptySlot);
-      std::vector<uint64_t> old_counts(keys_.size() * 2, 0);
-      old_keys.swap(keys_);
-      old_counts.swap(counts_);
-      mask = keys_.size() - 1;
-      for (size_t i = 0; i < old_keys.size(); ++i) {
-        if (old_keys[i] == kEmptySlot) continue;
-        size_t s = Mix(old_keys[i]) & mask;
-        while (keys_[s] != kEmptySlot) s = (s + 1) & mask;
-        keys_[s] = old_keys[i];
-        counts_[s] = old_counts[i];
-      }
+    } else if (distinct_ * 4 > slots_.size()) {
+      GrowExact();  // at a quarter full: short probe sequences
     }
     return;
   }
@@ -57,14 +56,12 @@ void QuantileSketch::AddWeighted(double value, uint64_t count) {
 
 void QuantileSketch::SwitchToCompacting() {
   exact_ = false;
-  std::vector<uint64_t> keys;
-  std::vector<uint64_t> counts;
-  keys.swap(keys_);
-  counts.swap(counts_);
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] == kEmptySlot) continue;
-    const double value = std::bit_cast<double>(keys[i]);
-    uint64_t c = counts[i];
+  std::vector<Entry> slots;
+  slots.swap(slots_);
+  for (const Entry& e : slots) {
+    if (e.key == kEmptySlot) continue;
+    const double value = std::bit_cast<double>(e.key);
+    uint64_t c = e.count;
     for (size_t level = 0; c != 0; ++level, c >>= 1) {
       if (c & 1) AddToLevel(value, level);
     }
@@ -101,8 +98,8 @@ std::vector<std::pair<double, uint64_t>> QuantileSketch::WeightedValues() const 
   std::vector<std::pair<double, uint64_t>> items;
   if (exact_) {
     items.reserve(distinct_);
-    for (size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] != kEmptySlot) items.emplace_back(std::bit_cast<double>(keys_[i]), counts_[i]);
+    for (const Entry& e : slots_) {
+      if (e.key != kEmptySlot) items.emplace_back(std::bit_cast<double>(e.key), e.count);
     }
   } else {
     for (size_t level = 0; level < levels_.size(); ++level) {

@@ -27,14 +27,14 @@ class QuantileSketch {
     // Hot path inline: a value already in the exact table.
     if (exact_) {
       const uint64_t key = Bits(value);
-      const size_t mask = keys_.size() - 1;
-      for (size_t slot = Mix(key) & mask;; slot = (slot + 1) & mask) {
-        if (keys_[slot] == key) {
-          ++counts_[slot];
+      const size_t mask = slots_.size() - 1;
+      for (size_t slot = Slot(key, shift_);; slot = (slot + 1) & mask) {
+        if (slots_[slot].key == key) {
+          ++slots_[slot].count;
           ++count_;
           return;
         }
-        if (keys_[slot] == kEmptySlot) break;
+        if (slots_[slot].key == kEmptySlot) break;
       }
     }
     AddWeighted(value, 1);
@@ -64,14 +64,16 @@ class QuantileSketch {
     if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
     return std::bit_cast<uint64_t>(v);
   }
-  static uint64_t Mix(uint64_t x) {
-    // splitmix64 finaliser: spreads nearby doubles over the table.
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
+  /// Home slot of `key` in a table of 2^(64 - shift) slots: Fibonacci hashing (one multiply; the top bits
+  /// of the product depend on every bit of the key, so nearby doubles spread over the table).
+  static size_t Slot(uint64_t key, unsigned shift) {
+    return static_cast<size_t>(((key ^ (key >> 29)) * 0x9E3779B97F4A7C15ULL) >> shift);
   }
+  struct Entry {
+    uint64_t key = kEmptySlot;
+    uint64_t count = 0;
+  };
+  void GrowExact();
 
   void AddToLevel(double value, size_t level);
   void Compact(size_t level);
@@ -82,9 +84,10 @@ class QuantileSketch {
   uint64_t count_ = 0;
   uint64_t error_ = 0;
   bool exact_ = true;
-  // Exact stage: open addressing on the bit pattern; kEmptySlot marks a free slot.
-  std::vector<uint64_t> keys_;
-  std::vector<uint64_t> counts_;
+  // Exact stage: open addressing on the bit pattern (key and count side by side: one cache line per
+  // look-up), kept at most a quarter full; kEmptySlot marks a free slot.
+  std::vector<Entry> slots_;
+  unsigned shift_ = 64 - 6;  // 64 slots
   size_t distinct_ = 0;
   // Compacting stage.
   std::vector<std::vector<double>> levels_;

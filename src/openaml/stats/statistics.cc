@@ -348,11 +348,6 @@ class FlatCounts {
   std::vector<uint32_t> used_;
 };
 
-/// Bin index of `value` among decile boundaries.
-uint64_t Bin(const std::vector<double>& boundaries, double value) {
-  return static_cast<uint64_t>(std::upper_bound(boundaries.begin(), boundaries.end(), value) - boundaries.begin());
-}
-
 /// Decile boundaries of an attribute over all its values, without repeats, from its quantile grid (values at
 /// ranks 0, 1/1000, ..., 1: the decile i/10 is grid value 100 i, as QuantileSketch::Quantiles(10) gives it).
 std::vector<double> Deciles(const std::vector<double>& grid) {
@@ -373,25 +368,37 @@ class MutualInformationCounter {
     return EntropyOf(counts_, static_cast<double>(x.size()));
   }
 
-  /// I(X;T) = H(X) + H(T) - H(X,T), clamped at 0 (rounding).
+  /// I(X;T) = H(X) + H(T) - H(X,T), clamped at 0 (rounding); `t_entropy` is H(T) (Entropy(t, t_classes)).
+  /// One pass over the pairs: the joint counts, whose row sums are the counts of X.
   double MutualInformation(const std::vector<uint32_t>& x, uint32_t x_classes, const std::vector<uint32_t>& t,
-                           uint32_t t_classes) {
+                           uint32_t t_classes, double t_entropy) {
     if (x.empty()) return 0.0;
     const double n = static_cast<double>(x.size());
-    const double hx = Entropy(x, x_classes);
-    const double ht = Entropy(t, t_classes);
+    double hx = 0.0;
     double joint = 0.0;
     const uint64_t cells = static_cast<uint64_t>(x_classes) * t_classes;
     if (cells <= std::max<uint64_t>(4096, 4 * x.size())) {
       counts_.assign(cells, 0);
       for (size_t k = 0; k < x.size(); ++k) ++counts_[static_cast<uint64_t>(x[k]) * t_classes + t[k]];
-      joint = EntropyOf(counts_, n);
+      for (uint64_t row = 0; row < x_classes; ++row) {
+        uint64_t row_count = 0;
+        for (uint64_t c = row * t_classes; c < (row + 1) * t_classes; ++c) {
+          if (counts_[c] == 0) continue;
+          row_count += counts_[c];
+          const double p = counts_[c] / n;
+          joint -= p * std::log2(p);
+        }
+        if (row_count == 0) continue;
+        const double p = row_count / n;
+        hx -= p * std::log2(p);
+      }
     } else {
+      hx = Entropy(x, x_classes);
       FlatCounts pairs(1024);
       for (size_t k = 0; k < x.size(); ++k) pairs.Add(static_cast<uint64_t>(x[k]) * t_classes + t[k]);
       joint = pairs.Entropy(n);
     }
-    return std::max(0.0, hx + ht - joint);
+    return std::max(0.0, hx + t_entropy - joint);
   }
 
  private:
@@ -437,6 +444,7 @@ struct StatsAccumulator::Impl {
   std::vector<uint64_t> sample_hashes;  // per sampled record
   std::vector<SampleColumn> sample;     // per attribute
   std::vector<uint64_t> token_hashes_scratch;
+  std::vector<uint32_t> thin_rows_scratch;
 
   Impl(const Schema& s, StatsOptions o) : schema(s), options(o), typer(s) {
     attributes.reserve(schema.attributes.size());
@@ -583,38 +591,37 @@ struct StatsAccumulator::Impl {
     if (sample_hashes.size() > sample_capacity) Thin();
   }
 
-  /// Halve the sampling threshold and drop the records above it (keeps a uniform hash sample), in place.
+  /// Halve the sampling threshold and drop the records above it (keeps a uniform hash sample), in place,
+  /// one column at a time.
   void Thin() {
     while (sample_hashes.size() > sample_capacity) {
       threshold /= 2;
-      size_t kept = 0;
-      for (size_t r = 0; r < sample_hashes.size(); ++r) {
-        if (sample_hashes[r] >= threshold) continue;
-        sample_hashes[kept] = sample_hashes[r];
-        for (size_t i = 0; i < sample.size(); ++i) {
-          SampleColumn& column = sample[i];
-          if (attributes[i].type != AttributeType::kText) {
-            column.codes[kept] = column.codes[r];
-            continue;
-          }
-          // Tokens move down (kept <= r, so the destination never passes the source).
-          const size_t begin = column.TokenBegin(r);
-          const size_t end = column.token_ends[r];
-          const size_t to = column.TokenBegin(kept);
-          std::copy(column.tokens.begin() + begin, column.tokens.begin() + end, column.tokens.begin() + to);
-          column.token_ends[kept] = static_cast<uint32_t>(to + (end - begin));
-        }
-        ++kept;
+      thin_rows_scratch.clear();
+      for (uint32_t r = 0; r < sample_hashes.size(); ++r) {
+        if (sample_hashes[r] < threshold) thin_rows_scratch.push_back(r);
       }
+      const size_t kept = thin_rows_scratch.size();
+      for (size_t k = 0; k < kept; ++k) sample_hashes[k] = sample_hashes[thin_rows_scratch[k]];
       sample_hashes.resize(kept);
       for (size_t i = 0; i < sample.size(); ++i) {
         SampleColumn& column = sample[i];
         if (attributes[i].type != AttributeType::kText) {
+          for (size_t k = 0; k < kept; ++k) column.codes[k] = column.codes[thin_rows_scratch[k]];
           column.codes.resize(kept);
-        } else {
-          column.token_ends.resize(kept);
-          column.tokens.resize(kept == 0 ? 0 : column.token_ends[kept - 1]);
+          continue;
         }
+        // Tokens move down (row k <= its source row, so the destination never passes the source).
+        size_t to = 0;
+        for (size_t k = 0; k < kept; ++k) {
+          const uint32_t r = thin_rows_scratch[k];
+          const size_t begin = column.TokenBegin(r);
+          const size_t end = column.token_ends[r];
+          std::copy(column.tokens.begin() + begin, column.tokens.begin() + end, column.tokens.begin() + to);
+          to += end - begin;
+          column.token_ends[k] = static_cast<uint32_t>(to);
+        }
+        column.token_ends.resize(kept);
+        column.tokens.resize(to);
       }
     }
   }
@@ -793,7 +800,10 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
       } else if (code == kInvalidCode) {
         c = values + 1;
       } else if (a.type == AttributeType::kNumeric) {
-        c = static_cast<uint32_t>(Bin(boundaries, std::bit_cast<double>(code)));
+        // Bin(): the number of boundaries <= the value, counted without branches (at most 9).
+        const double value = std::bit_cast<double>(code);
+        c = 0;
+        for (double b : boundaries) c += b <= value;
       } else if (code == kUntrackedCode) {
         c = values - 1;
       } else {
@@ -837,7 +847,7 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
           x[k] = std::binary_search(column.tokens.begin() + column.TokenBegin(row),
                                     column.tokens.begin() + column.token_ends[row], hash);
         }
-        const double mi = mi_counter.MutualInformation(x, 2, t, target_classes);
+        const double mi = mi_counter.MutualInformation(x, 2, t, target_classes, target_entropy);
         best = std::max(best, mi);
         const double p = static_cast<double>(a.values.records(index)) / std::max<uint64_t>(1, records);
         words.push_back({0, a.values.key(index), normalise(mi), a.values.records(index), 100.0 * p});
@@ -852,7 +862,7 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
       continue;
     }
     const uint32_t classes = classes_of(i, kept, &x);
-    const double mi = mi_counter.MutualInformation(x, classes, t, target_classes);
+    const double mi = mi_counter.MutualInformation(x, classes, t, target_classes, target_entropy);
     s.mutual_information_bits = mi;
     s.correlation_to_target = normalise(mi);
   }
