@@ -13,7 +13,8 @@
 namespace openaml {
 namespace value_rules_internal {
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+/// ' ', '\t', '\n', '\v', '\f', '\r'.
+inline bool IsSpace(char c) { return c == ' ' || static_cast<unsigned char>(c - '\t') < 5; }
 
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -106,15 +107,9 @@ inline ValueState ParseBinaryInline(std::string_view text, bool* value) {
   }
 }
 
-inline ValueState ParseNumericInline(std::string_view text, double* value) {
-  const char* p = text.data();
-  const char* end = p + text.size();
-  if (p == end) return ValueState::kMissing;
-  if (IsSpace(*p) || IsSpace(end[-1])) {
-    while (p < end && IsSpace(*p)) ++p;
-    while (end > p && IsSpace(end[-1])) --end;
-    if (p == end) return ValueState::kMissing;
-  }
+/// The general path of ParseNumericInline (whitespace already stripped, p < end): plain decimals of any
+/// length, exponents, leading '+'. Out of line: the hot loop only calls it for unusual values.
+[[gnu::noinline]] inline ValueState ParseNumericGeneral(const char* p, const char* end, double* value) {
   if (ParseSimpleDecimal(p, end, value)) return ValueState::kPresent;
   // General path: exponents, long mantissas. from_chars takes no leading '+', so skip one (Java's
   // Double.parseDouble, which Amazon ML used, accepts it); a second sign stays invalid.
@@ -137,6 +132,20 @@ inline ValueState ParseNumericInline(std::string_view text, double* value) {
   if (ec != std::errc() || !std::isfinite(v)) return ValueState::kInvalid;
   *value = v;
   return ValueState::kPresent;
+}
+
+[[gnu::always_inline]] inline ValueState ParseNumericInline(std::string_view text, double* value) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n == 0) return ValueState::kMissing;
+  if (!IsSpace(*p) && !IsSpace(p[n - 1]) && ParseSimpleDecimal(p, p + n, value)) return ValueState::kPresent;
+  const char* end = p + n;
+  if (IsSpace(*p) || IsSpace(end[-1])) {
+    while (p < end && IsSpace(*p)) ++p;
+    while (end > p && IsSpace(end[-1])) --end;
+    if (p == end) return ValueState::kMissing;
+  }
+  return ParseNumericGeneral(p, end, value);
 }
 
 }  // namespace value_rules_internal

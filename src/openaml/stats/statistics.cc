@@ -162,6 +162,10 @@ class ValueCounter {
     uint64_t b = 0;
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(key.size(), 0xFFFFFFFEu));
     Pack(key, &a, &b);
+    if (a == last_.a && b == last_.b && n == last_.size && n <= 16) {  // the previous record's value again
+      ++counts_[last_.id];
+      return last_.id;
+    }
     const uint64_t hash = Fold(a ^ 0x9E3779B97F4A7C15ULL ^ n, b ^ 0xBF58476D1CE4E5B9ULL);
     const size_t mask = slots_.size() - 1;
     size_t slot = hash & mask;
@@ -170,6 +174,7 @@ class ValueCounter {
       if (s.id == kUntracked) break;
       if (s.a == a && s.b == b && s.size == n && (n <= 16 || keys_[s.id] == key)) {
         ++counts_[s.id];
+        last_ = s;
         return s.id;
       }
       slot = (slot + 1) & mask;
@@ -255,6 +260,7 @@ class ValueCounter {
   std::vector<std::string> keys_;
   std::vector<uint64_t> counts_;
   uint64_t untracked_ = 0;
+  Slot last_{0, 0, 0xFFFFFFFFu, kUntracked};  // the last value found (size 0xFFFFFFFF: none yet)
 };
 
 struct AttributeState {
