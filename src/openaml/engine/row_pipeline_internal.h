@@ -1,6 +1,9 @@
-// Read a dataset's rows on one thread and process them on another (pass 1 of training, evaluation, batch
-// prediction): parsing and featurizing overlap on two cores. Rows travel in batches of copied bytes, the
-// batches are recycled, and the consumer sees them in dataset order, so results do not depend on timing.
+// Read a dataset's rows on one thread and process them on others (pass 1 of training, evaluation): parsing
+// and featurizing overlap on two cores. Rows travel in batches of copied bytes, the batches are recycled,
+// and what must happen in dataset order happens in dataset order, so results do not depend on timing.
+//   ForEachRow          — reader thread + this thread consuming every row in order;
+//   ForEachBatchOrdered — reader thread + N workers mapping whole batches concurrently (featurizing), each
+//                         batch's result then committed one at a time in dataset order (dictionary, cache).
 #pragma once
 
 #include <condition_variable>
@@ -33,7 +36,20 @@ struct RowBatch {
   std::vector<uint64_t> byte_offset;
   std::vector<uint64_t> bytes_read;
   size_t fields_per_row = 0;
+  uint64_t sequence = 0;
   size_t rows() const { return file_index.size(); }
+  /// Row `r` (`fields` is scratch space for its field views; rows must be visited in order from 0 with
+  /// `start` carried between calls).
+  PipelineRow Row(size_t r, uint32_t* start, std::vector<std::string_view>* fields) const {
+    size_t n = fields_per_row;
+    fields->resize(n);
+    for (size_t k = 0; k < n; ++k) {
+      uint32_t end = ends[r * n + k];
+      (*fields)[k] = std::string_view(bytes.data() + *start, end - *start);
+      *start = end;
+    }
+    return PipelineRow{*fields, file_index[r], byte_offset[r], bytes_read[r]};
+  }
   void Clear() {
     bytes.clear();
     ends.clear();
@@ -145,6 +161,141 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
     cv.notify_all();
     if (!result.ok()) break;
   }
+  {
+    std::lock_guard lock(mu);
+    stop = true;
+    cv.notify_all();
+  }
+  producer.join();
+  OPENAML_RETURN_IF_ERROR(result);
+  return reader_status;
+}
+
+/// Visit the rows of a batch in order: `f(const PipelineRow&)` returning Status.
+template <typename F>
+Status ForBatchRows(const internal::RowBatch& batch, std::vector<std::string_view>* scratch, F&& f) {
+  uint32_t start = 0;
+  for (size_t r = 0; r < batch.rows(); ++r) OPENAML_RETURN_IF_ERROR(f(batch.Row(r, &start, scratch)));
+  return absl::OkStatus();
+}
+
+namespace internal {
+/// Fill `batch` with up to `max_rows` rows of `reader`; sets *end at the end of the data or on an error.
+inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch, bool* end) {
+  batch->Clear();
+  DataRow row;
+  while (batch->rows() < max_rows) {
+    Result<bool> more = reader.Next(&row);
+    if (!more.ok()) {
+      *end = true;
+      return more.status();
+    }
+    if (!*more) {
+      *end = true;
+      return absl::OkStatus();
+    }
+    batch->fields_per_row = row.fields.size();
+    for (std::string_view f : row.fields) {
+      batch->bytes.append(f);
+      batch->ends.push_back(static_cast<uint32_t>(batch->bytes.size()));
+    }
+    batch->file_index.push_back(row.file_index);
+    batch->byte_offset.push_back(row.byte_offset);
+    batch->bytes_read.push_back(reader.report().bytes_read);
+  }
+  return absl::OkStatus();
+}
+}  // namespace internal
+
+/// Read `reader` on its own thread into batches; `workers` threads (this one included) call
+/// `map(worker, const internal::RowBatch&, Out*)` -> Status on whole batches concurrently, and each batch's
+/// `Out` is then passed to `commit(Out&)` -> Status one batch at a time, in dataset order. With workers < 2
+/// everything runs on this thread. `Out` objects are recycled (map must reset what it fills).
+template <typename Out, typename Map, typename Commit>
+Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit&& commit) {
+  constexpr size_t kRowsPerBatch = 2048;
+  if (workers < 2) {
+    internal::RowBatch batch;
+    Out out;
+    bool end = false;
+    while (!end) {
+      OPENAML_RETURN_IF_ERROR(internal::FillBatch(reader, kRowsPerBatch, &batch, &end));
+      if (batch.rows() == 0) break;
+      OPENAML_RETURN_IF_ERROR(map(0, batch, &out));
+      OPENAML_RETURN_IF_ERROR(commit(out));
+    }
+    return absl::OkStatus();
+  }
+  const size_t kBatches = 4 * static_cast<size_t>(workers);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<size_t> full, empty;  // batch slots
+  std::vector<internal::RowBatch> storage(kBatches);
+  std::vector<Out> outs(kBatches);
+  for (size_t i = 0; i < kBatches; ++i) empty.push_back(i);
+  bool done = false, stop = false;
+  uint64_t next_commit = 0;
+  Status reader_status, result;
+  std::thread producer([&] {
+    uint64_t sequence = 0;
+    while (true) {
+      size_t slot;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !empty.empty() || stop; });
+        if (stop) break;
+        slot = empty.front();
+        empty.pop_front();
+      }
+      internal::RowBatch& batch = storage[slot];
+      bool end = false;
+      Status status = internal::FillBatch(reader, kRowsPerBatch, &batch, &end);
+      batch.sequence = sequence;
+      if (batch.rows() > 0) ++sequence;
+      std::lock_guard lock(mu);
+      if (batch.rows() > 0) full.push_back(slot);
+      else empty.push_back(slot);
+      if (end) {
+        reader_status = status;
+        done = true;
+      }
+      cv.notify_all();
+      if (end) break;
+    }
+  });
+  auto work = [&](int worker) {
+    while (true) {
+      size_t slot;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !full.empty() || done || stop; });
+        if (stop || full.empty()) return;
+        slot = full.front();
+        full.pop_front();
+      }
+      Status status = map(worker, storage[slot], &outs[slot]);
+      const uint64_t sequence = storage[slot].sequence;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return next_commit == sequence || stop; });
+        if (stop) return;
+      }
+      // Only this worker may commit now: the others wait for next_commit to move.
+      if (status.ok()) status = commit(outs[slot]);
+      std::lock_guard lock(mu);
+      ++next_commit;
+      empty.push_back(slot);
+      if (!status.ok()) {
+        if (result.ok()) result = status;
+        stop = true;
+      }
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
   {
     std::lock_guard lock(mu);
     stop = true;

@@ -58,28 +58,96 @@ Status CheckTargetType(const Schema& schema, int target, MLModelType type) {
   return absl::OkStatus();
 }
 
-/// Samples the NUMERIC attributes in `attributes` over the first `max_rows` selected rows.
+/// Samples the NUMERIC attributes in `attributes` over the first `max_rows` selected rows (parsing on a reader
+/// thread when threads >= 2).
 Result<std::map<int, recipe::FitSampler>> SampleNumeric(const DataSourceSpec& data, const std::vector<int>& attributes,
-                                                        uint64_t max_rows, uint64_t seed, JobContext& ctx) {
+                                                        uint64_t max_rows, uint64_t seed, int threads,
+                                                        JobContext& ctx) {
   std::map<int, recipe::FitSampler> samplers;
   for (int a : attributes) samplers.emplace(a, recipe::FitSampler(200000, seed + a));
-  if (attributes.empty()) return samplers;
+  if (attributes.empty() || max_rows == 0) return samplers;
+  std::vector<std::pair<int, recipe::FitSampler*>> list;
+  for (auto& [attr, sampler] : samplers) list.emplace_back(attr, &sampler);
   OPENAML_ASSIGN_OR_RETURN(auto reader, DataSetReader::Make(data.files, data.schema, data.rearrangement,
                                                             DataSetOptions::Defaults()));
-  DataRow row;
   uint64_t rows = 0;
-  while (rows < max_rows) {
-    OPENAML_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
-    if (!more) break;
-    ++rows;
-    for (auto& [attr, sampler] : samplers) {
+  const Status enough = absl::OutOfRangeError("sampled enough rows");
+  Status status = ForEachRow(*reader, threads, [&](const PipelineRow& row) -> Status {
+    for (auto& [attr, sampler] : list) {
       double v;
-      if (ParseNumeric(row.fields[attr], &v) == ValueState::kPresent) sampler.Add(v);
+      if (ParseNumeric(row.fields[attr], &v) == ValueState::kPresent) sampler->Add(v);
     }
-    if ((rows & 65535) == 0) OPENAML_RETURN_IF_ERROR(CheckCancelled(ctx));
-  }
+    if ((++rows & 65535) == 0) OPENAML_RETURN_IF_ERROR(CheckCancelled(ctx));
+    return rows < max_rows ? absl::OkStatus() : enough;
+  });
+  if (!status.ok() && status != enough) return status;
   return samplers;
 }
+
+/// Feature key -> dense index, in first-seen order. Keys are already well-mixed 64-bit hashes, so an open
+/// addressing table probed with the key's own bits is enough (and fast: a few hundred keys stay in L1).
+class KeyIndex {
+ public:
+  KeyIndex() { Rehash(1024); }
+  /// The index of `key`, inserting it (index = size()) when new; *inserted says which.
+  uint32_t Find(uint64_t key, bool* inserted) {
+    size_t slot = Slot(key);
+    while (true) {
+      uint32_t v = values_[slot];
+      if (v == 0) break;
+      if (keys_[slot] == key) {
+        *inserted = false;
+        return v - 1;
+      }
+      slot = (slot + 1) & mask_;
+    }
+    *inserted = true;
+    uint32_t index = static_cast<uint32_t>(order_.size());
+    order_.push_back(key);
+    keys_[slot] = key;
+    values_[slot] = index + 1;
+    if (order_.size() * 2 > keys_.size()) Rehash(keys_.size() * 2);
+    return index;
+  }
+  const std::vector<uint64_t>& keys() const { return order_; }
+
+ private:
+  size_t Slot(uint64_t key) const { return (key ^ (key >> 29)) & mask_; }
+  void Rehash(size_t capacity) {
+    keys_.assign(capacity, 0);
+    values_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    for (size_t i = 0; i < order_.size(); ++i) {
+      size_t slot = Slot(order_[i]);
+      while (values_[slot]) slot = (slot + 1) & mask_;
+      keys_[slot] = order_[i];
+      values_[slot] = static_cast<uint32_t>(i + 1);
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;  // index + 1; 0: empty slot
+  std::vector<uint64_t> order_;
+  size_t mask_ = 0;
+};
+
+/// One batch of rows featurized by a worker: what the in-order commit needs.
+struct FeaturizedBatch {
+  std::vector<uint8_t> valid;           // per row: the target parsed
+  std::vector<float> labels;            // per row (MULTICLASS: unused)
+  std::string class_text;               // MULTICLASS: target texts, concatenated
+  std::vector<uint32_t> class_ends;
+  std::vector<uint32_t> feature_ends;   // per row, into features
+  std::vector<recipe::Feature> features;
+  uint64_t bytes_read = 0;
+  void Clear() {
+    valid.clear();
+    labels.clear();
+    class_text.clear();
+    class_ends.clear();
+    feature_ends.clear();
+    features.clear();
+  }
+};
 
 }  // namespace
 
@@ -104,7 +172,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   if (default_recipe) {
     Progress(ctx, "sampling for the suggested recipe", 0);
     OPENAML_ASSIGN_OR_RETURN(samplers, SampleNumeric(request.training, numeric_inputs, request.fit_sample_rows,
-                                                     request.seed, ctx));
+                                                     request.seed, request.threads, ctx));
     std::map<std::string, recipe::NumericSummary> summaries;
     for (auto& [attr, sampler] : samplers) {
       std::vector<double> sorted = sampler.sample();
@@ -124,7 +192,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
     if (!default_recipe) {
       Progress(ctx, "fitting quantile bins", 0);
       OPENAML_ASSIGN_OR_RETURN(samplers, SampleNumeric(request.training, program->attributes_to_fit(),
-                                                       request.fit_sample_rows, request.seed, ctx));
+                                                       request.fit_sample_rows, request.seed, request.threads, ctx));
     }
     std::vector<recipe::FitSampler> ordered;
     for (int attr : program->attributes_to_fit()) ordered.push_back(std::move(samplers.at(attr)));
@@ -139,86 +207,140 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   reader->set_bad_record_handler([&ctx](const std::string& uri, const BadRecord& bad) {
     Log(ctx, "WARN", StrCat("Invalid Record Found [Byte Offset : ", bad.byte_offset, "] :", bad.reason));
   });
-  recipe::FeatureExtractor extractor(program);
-  std::vector<recipe::Feature> features;
-  absl::flat_hash_map<uint64_t, uint32_t> dictionary;
-  std::vector<uint64_t> keys;
+  const int workers = std::max(1, request.threads);
+  std::vector<recipe::FeatureExtractor> extractors;
+  for (int w = 0; w < workers; ++w) extractors.emplace_back(program);
+  std::vector<std::vector<recipe::Feature>> scratch(workers);
+  std::vector<std::vector<std::string_view>> field_scratch(workers);
+  KeyIndex dictionary;
   std::vector<double> sum_squares;
   std::vector<uint32_t> occurrences;
+  std::vector<uint64_t> seen_in_row;  // per index: 1 + the row it last appeared in (merges repeated features)
+  std::vector<uint32_t> position_in_row;
   std::vector<uint32_t> indices;
   std::vector<float> values;
   std::map<std::string, uint32_t, std::less<>> class_index;  // MULTICLASS: first-seen index
   std::vector<std::string> class_names;
   std::vector<uint64_t> class_counts(type == learn::ModelType::kBinary ? 2 : 0);
-  uint64_t invalid = 0;
+  uint64_t invalid = 0, row_number = 0;
   double target_mean = 0, target_m2 = 0;
   uint64_t target_count = 0;
   ProgressTicker ticker(ctx, "pass 1: reading and featurizing", TotalBytes(request.training));
-  Status pass1 = ForEachRow(*reader, request.threads, [&](const PipelineRow& row) -> Status {
-    ticker.Tick(row.bytes_read);
-    std::string_view target_text = row.fields[target];
-    float label = 0;
-    switch (type) {
-      case learn::ModelType::kBinary: {
-        bool b;
-        if (ParseBinary(target_text, &b) != ValueState::kPresent) {
-          ++invalid;
-          return absl::OkStatus();
+  // Workers (concurrently): parse the target, run the recipe. Commit (in dataset order): classes, target
+  // moments, the dictionary, the feature statistics and the cache, so the result never depends on timing.
+  auto map = [&](int worker, const internal::RowBatch& batch, FeaturizedBatch* out) -> Status {
+    out->Clear();
+    std::vector<recipe::Feature>& features = scratch[worker];
+    return ForBatchRows(batch, &field_scratch[worker], [&](const PipelineRow& row) -> Status {
+      out->bytes_read = row.bytes_read;
+      std::string_view target_text = row.fields[target];
+      bool valid = true;
+      float label = 0;
+      switch (type) {
+        case learn::ModelType::kBinary: {
+          bool b;
+          valid = ParseBinary(target_text, &b) == ValueState::kPresent;
+          label = b ? 1.0f : 0.0f;
+          break;
         }
-        label = b ? 1.0f : 0.0f;
-        class_counts[b ? 1 : 0]++;
-        break;
+        case learn::ModelType::kMulticlass:
+          valid = !target_text.empty();
+          out->class_text.append(target_text);
+          out->class_ends.push_back(static_cast<uint32_t>(out->class_text.size()));
+          break;
+        case learn::ModelType::kRegression: {
+          double y;
+          valid = ParseNumeric(target_text, &y) == ValueState::kPresent;
+          label = static_cast<float>(y);
+          break;
+        }
       }
-      case learn::ModelType::kMulticlass: {
-        if (target_text.empty()) {
-          ++invalid;
-          return absl::OkStatus();
-        }
-        auto it = class_index.find(target_text);
-        if (it == class_index.end()) {
-          if (class_names.size() >= kMaxClasses)
-            return absl::InvalidArgumentError(StrCat("the MULTICLASS target '", schema.attributes[target].name,
-                                                     "' has more than ", kMaxClasses, " classes (spec §13)"));
-          it = class_index.emplace(std::string(target_text), static_cast<uint32_t>(class_names.size())).first;
-          class_names.emplace_back(target_text);
-          class_counts.push_back(0);
-        }
-        label = static_cast<float>(it->second);
-        class_counts[it->second]++;
-        break;
+      out->valid.push_back(valid);
+      out->labels.push_back(label);
+      if (valid) {
+        extractors[worker].Extract(row.fields, &features);
+        out->features.insert(out->features.end(), features.begin(), features.end());
       }
-      case learn::ModelType::kRegression: {
-        double y;
-        if (ParseNumeric(target_text, &y) != ValueState::kPresent) {
-          ++invalid;
-          return absl::OkStatus();
-        }
-        label = static_cast<float>(y);
-        ++target_count;
-        double delta = y - target_mean;
-        target_mean += delta / static_cast<double>(target_count);
-        target_m2 += delta * (y - target_mean);
-        break;
+      out->feature_ends.push_back(static_cast<uint32_t>(out->features.size()));
+      return absl::OkStatus();
+    });
+  };
+  auto commit = [&](FeaturizedBatch& batch) -> Status {
+    uint32_t begin = 0;
+    uint32_t class_begin = 0;
+    for (size_t r = 0; r < batch.valid.size(); ++r) {
+      const uint32_t end = batch.feature_ends[r];
+      std::string_view class_text;
+      if (type == learn::ModelType::kMulticlass) {
+        class_text = std::string_view(batch.class_text).substr(class_begin, batch.class_ends[r] - class_begin);
+        class_begin = batch.class_ends[r];
       }
+      if (!batch.valid[r]) {
+        ++invalid;
+        begin = end;
+        continue;
+      }
+      float label = batch.labels[r];
+      switch (type) {
+        case learn::ModelType::kBinary:
+          class_counts[label > 0.5f ? 1 : 0]++;
+          break;
+        case learn::ModelType::kMulticlass: {
+          auto it = class_index.find(class_text);
+          if (it == class_index.end()) {
+            if (class_names.size() >= kMaxClasses)
+              return absl::InvalidArgumentError(StrCat("the MULTICLASS target '", schema.attributes[target].name,
+                                                       "' has more than ", kMaxClasses, " classes (spec §13)"));
+            it = class_index.emplace(std::string(class_text), static_cast<uint32_t>(class_names.size())).first;
+            class_names.emplace_back(class_text);
+            class_counts.push_back(0);
+          }
+          label = static_cast<float>(it->second);
+          class_counts[it->second]++;
+          break;
+        }
+        case learn::ModelType::kRegression: {
+          double y = label;
+          ++target_count;
+          double delta = y - target_mean;
+          target_mean += delta / static_cast<double>(target_count);
+          target_m2 += delta * (y - target_mean);
+          break;
+        }
+      }
+      ++row_number;
+      indices.clear();
+      values.clear();
+      for (uint32_t k = begin; k < end; ++k) {
+        const recipe::Feature& f = batch.features[k];
+        bool inserted;
+        uint32_t index = dictionary.Find(f.key, &inserted);
+        if (inserted) {
+          sum_squares.push_back(0);
+          occurrences.push_back(0);
+          seen_in_row.push_back(0);
+          position_in_row.push_back(0);
+        }
+        if (seen_in_row[index] == row_number) {  // the same feature twice in a row: one entry, values summed
+          values[position_in_row[index]] += f.value;
+          continue;
+        }
+        seen_in_row[index] = row_number;
+        position_in_row[index] = static_cast<uint32_t>(indices.size());
+        indices.push_back(index);
+        values.push_back(f.value);
+      }
+      for (size_t k = 0; k < indices.size(); ++k) {
+        sum_squares[indices[k]] += static_cast<double>(values[k]) * values[k];
+        occurrences[indices[k]]++;
+      }
+      begin = end;
+      OPENAML_RETURN_IF_ERROR(cache->Append(label, indices, values));
     }
-    extractor.Extract(row.fields, &features);
-    indices.clear();
-    values.clear();
-    for (const recipe::Feature& f : features) {
-      auto [it, inserted] = dictionary.try_emplace(f.key, static_cast<uint32_t>(keys.size()));
-      if (inserted) {
-        keys.push_back(f.key);
-        sum_squares.push_back(0);
-        occurrences.push_back(0);
-      }
-      uint32_t index = it->second;
-      sum_squares[index] += static_cast<double>(f.value) * f.value;
-      occurrences[index]++;
-      indices.push_back(index);
-      values.push_back(f.value);
-    }
-    return cache->Append(label, indices, values);
-  });
+    ticker.Tick(batch.bytes_read, batch.valid.size());
+    return CheckCancelled(ctx);
+  };
+  Status pass1 = ForEachBatchOrdered<FeaturizedBatch>(*reader, workers, map, commit);
   OPENAML_RETURN_IF_ERROR(pass1);
   OPENAML_RETURN_IF_ERROR(cache->Finish());
   OPENAML_RETURN_IF_ERROR(CheckCancelled(ctx));
@@ -232,6 +354,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
     return absl::FailedPreconditionError("a MULTICLASS model needs at least 2 classes in the training data");
 
   // 5. SGD.
+  const std::vector<uint64_t>& keys = dictionary.keys();
   std::vector<float> scale(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     double rms = occurrences[i] ? std::sqrt(sum_squares[i] / occurrences[i]) : 0;
@@ -241,6 +364,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   options.type = type;
   options.parameters = params;
   options.cancelled = ctx.cancelled;
+  options.threads = request.threads;
   options.target_mean = target_mean;
   options.target_std = target_count > 1 ? std::sqrt(target_m2 / target_count) : 1;
   if (options.target_std <= 0) options.target_std = 1;

@@ -2,10 +2,16 @@
 // re-parse text (architecture.md). Rows are packed into blocks of about 1 MiB; blocks stay in memory up to
 // a budget and beyond it everything goes to an unlinked temporary file (bounded memory, nothing left behind).
 //
-// Row encoding: float32 label (little-endian), varint feature count, then per feature varint(index << 1 |
-// has_value) followed by a float32 value when has_value (value 1 is implicit).
+// Block layout (32-bit little-endian words, fixed width so a block decodes with plain loads, no varints):
+//   header: rows, entries, flags (bit 0: 32-bit indices, else 16-bit; bit 1: a value per entry, else every
+//           value is 1), reserved;
+//   labels: float32[rows];  ends: uint32[rows] (end of each row's entries, cumulative);
+//   indices: uint16[entries] (padded to a word) or uint32[entries];  values: float32[entries] (if flagged).
+// Most recipes yield one-hot features only (value 1) and fewer than 65536 distinct features: such a block
+// costs 8 bytes per row plus 2 per feature.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -25,10 +31,25 @@ struct CachedRow {
   std::span<const float> values;
 };
 
+/// A view of one block's arrays (valid while its buffer lives).
+struct CacheBlock {
+  uint32_t rows = 0;
+  uint32_t entries = 0;
+  const float* labels = nullptr;
+  const uint32_t* ends = nullptr;
+  const uint16_t* narrow = nullptr;  // 16-bit indices, or
+  const uint32_t* wide = nullptr;    // 32-bit indices
+  const float* values = nullptr;     // null: every value is 1
+  uint32_t begin(uint32_t row) const { return row ? ends[row - 1] : 0; }
+  uint32_t end(uint32_t row) const { return ends[row]; }
+};
+
 class FeatureCache {
  public:
   /// Make an empty cache; a spill file, if needed, is created in `directory` (empty: the system temp dir).
-  static Result<std::unique_ptr<FeatureCache>> Make(std::string directory, size_t memory_budget_bytes);
+  /// `block_bytes`: target size of a block (tests use small ones to get many blocks from few rows).
+  static Result<std::unique_ptr<FeatureCache>> Make(std::string directory, size_t memory_budget_bytes,
+                                                    size_t block_bytes = size_t{1} << 20);
   ~FeatureCache();
 
   /// Append one row (indices and values of equal length).
@@ -39,101 +60,69 @@ class FeatureCache {
   uint64_t rows() const { return rows_; }
   uint64_t bytes() const { return bytes_; }
   bool spilled() const { return fd_ >= 0; }
+  /// One more than the largest feature index appended (0 when empty).
+  uint32_t index_limit() const { return index_limit_; }
+
+  size_t block_count() const { return blocks_.size(); }
+  /// Block visiting order: identity, or (shuffle) a permutation fixed by `seed`.
+  std::vector<size_t> BlockOrder(bool shuffle, uint64_t seed) const;
+  /// Row visiting order inside block `block` (its `rows` rows): identity or a permutation fixed by seed.
+  static void RowOrder(size_t block, uint32_t rows, bool shuffle, uint64_t seed, std::vector<uint32_t>* order);
+  /// Decode block `block` into `view`; `buffer` holds it when it lives in the spill file. Thread-safe (many
+  /// threads may read different or the same blocks concurrently, each with its own buffer).
+  Status ReadBlock(size_t block, std::vector<uint32_t>* buffer, CacheBlock* view) const;
 
   /// Visit every row: in stored order, or (shuffle) in a pseudo-random order fixed by `seed` — blocks
   /// permuted and rows permuted inside each block, the same order on every pass for one seed.
   template <typename Visitor>
-  Status Scan(bool shuffle, uint64_t seed, Visitor&& visit);
+  Status Scan(bool shuffle, uint64_t seed, Visitor&& visit) const;
 
  private:
   FeatureCache() = default;
   Status FlushBlock();
-  Status LoadBlock(size_t block, std::string* buffer) const;
-  static void PutVarint(std::string* out, uint32_t v) {
-    while (v >= 0x80) {
-      out->push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out->push_back(static_cast<char>(v));
-  }
-  static uint32_t GetVarint(const unsigned char*& p) {
-    uint32_t v = 0;
-    int shift = 0;
-    while (*p & 0x80) {
-      v |= static_cast<uint32_t>(*p++ & 0x7F) << shift;
-      shift += 7;
-    }
-    v |= static_cast<uint32_t>(*p++) << shift;
-    return v;
-  }
 
   struct Block {
     uint64_t offset = 0;  // in the spill file
-    uint32_t size = 0;
-    uint32_t rows = 0;
-    std::string data;     // when in memory
+    uint32_t words = 0;
+    std::vector<uint32_t> data;  // when in memory
   };
   std::string directory_;
   size_t memory_budget_ = 0;
+  size_t block_bytes_ = 0;
   size_t memory_used_ = 0;
   int fd_ = -1;
   uint64_t file_size_ = 0;
   std::vector<Block> blocks_;
-  std::string current_;
-  uint32_t current_rows_ = 0;
+  // The block being filled.
+  std::vector<float> labels_;
+  std::vector<uint32_t> ends_;
+  std::vector<uint32_t> indices_;
+  std::vector<float> values_;
+  bool any_value_ = false;
+  uint32_t block_max_index_ = 0;
   uint64_t rows_ = 0;
   uint64_t bytes_ = 0;
+  uint32_t index_limit_ = 0;
 };
 
 template <typename Visitor>
-Status FeatureCache::Scan(bool shuffle, uint64_t seed, Visitor&& visit) {
-  std::vector<size_t> order(blocks_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937_64 rng(seed);
-  if (shuffle) std::shuffle(order.begin(), order.end(), rng);
-  std::string buffer;
-  std::vector<const unsigned char*> starts;
-  std::vector<uint32_t> indices;
+Status FeatureCache::Scan(bool shuffle, uint64_t seed, Visitor&& visit) const {
+  std::vector<uint32_t> buffer, order, indices;
   std::vector<float> values;
-  for (size_t block_index : order) {
-    const Block& block = blocks_[block_index];
-    const std::string* data = &block.data;
-    if (block.data.empty() && block.size) {
-      OPENAML_RETURN_IF_ERROR(LoadBlock(block_index, &buffer));
-      data = &buffer;
-    }
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(data->data());
-    starts.clear();
-    for (uint32_t r = 0; r < block.rows; ++r) {
-      starts.push_back(p);
-      p += 4;
-      uint32_t n = GetVarint(p);
-      for (uint32_t k = 0; k < n; ++k) {
-        uint32_t v = GetVarint(p);
-        if (v & 1) p += 4;
+  for (size_t block_index : BlockOrder(shuffle, seed)) {
+    CacheBlock block;
+    OPENAML_RETURN_IF_ERROR(ReadBlock(block_index, &buffer, &block));
+    RowOrder(block_index, block.rows, shuffle, seed, &order);
+    for (uint32_t r : order) {
+      uint32_t b = block.begin(r), e = block.end(r);
+      indices.resize(e - b);
+      values.resize(e - b);
+      for (uint32_t k = b; k < e; ++k) {
+        indices[k - b] = block.wide ? block.wide[k] : block.narrow[k];
+        values[k - b] = block.values ? block.values[k] : 1.0f;
       }
-    }
-    if (shuffle) {
-      std::mt19937_64 block_rng(seed ^ (0x9E3779B97F4A7C15ULL * (block_index + 1)));
-      std::shuffle(starts.begin(), starts.end(), block_rng);
-    }
-    for (const unsigned char* q : starts) {
       CachedRow row;
-      std::memcpy(&row.label, q, 4);
-      q += 4;
-      uint32_t n = GetVarint(q);
-      indices.resize(n);
-      values.resize(n);
-      for (uint32_t k = 0; k < n; ++k) {
-        uint32_t v = GetVarint(q);
-        indices[k] = v >> 1;
-        if (v & 1) {
-          std::memcpy(&values[k], q, 4);
-          q += 4;
-        } else {
-          values[k] = 1.0f;
-        }
-      }
+      row.label = block.labels[r];
       row.indices = indices;
       row.values = values;
       visit(row);

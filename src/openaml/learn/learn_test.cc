@@ -142,6 +142,80 @@ TEST(TrainSgd, RecoversALogisticModelDeterministically) {
   EXPECT_NEAR(a->weights[20] * scale[20], truth[20], 0.0005);
 }
 
+TEST(FeatureCache, NarrowAndWideBlocksWithAndWithoutValues) {
+  auto cache = *FeatureCache::Make("", size_t{1} << 30, 4096);
+  for (int r = 0; r < 20000; ++r) {
+    // Blocks mix: rows < 10000 have small indexes and unit values (16-bit, no values); later ones not.
+    bool big = r >= 10000;
+    std::vector<uint32_t> idx = {static_cast<uint32_t>(r % 50), big ? 70000u + r : 60u};
+    std::vector<float> val = {1.0f, big ? 0.25f * r : 1.0f};
+    ASSERT_TRUE(cache->Append(static_cast<float>(r), idx, val).ok());
+  }
+  ASSERT_TRUE(cache->Finish().ok());
+  EXPECT_GT(cache->block_count(), 10u);
+  EXPECT_EQ(cache->index_limit(), 70000u + 19999 + 1);
+  int expected = 0;
+  bool all_equal = true;
+  ASSERT_TRUE(cache->Scan(false, 1, [&](const CachedRow& row) {
+    bool big = expected >= 10000;
+    all_equal = all_equal && row.label == expected && row.indices.size() == 2 &&
+                row.indices[0] == static_cast<uint32_t>(expected % 50) &&
+                row.indices[1] == (big ? 70000u + expected : 60u) && row.values[0] == 1.0f &&
+                row.values[1] == (big ? 0.25f * expected : 1.0f);
+    ++expected;
+  }).ok());
+  EXPECT_TRUE(all_equal);
+  EXPECT_EQ(expected, 20000);
+}
+
+/// LogisticData in many small blocks, so that parallel SGD engages.
+std::unique_ptr<FeatureCache> LogisticDataInBlocks(int rows, uint64_t seed, std::vector<float>* truth) {
+  auto source = LogisticData(rows, seed, truth);
+  auto cache = *FeatureCache::Make("", 0, 16 << 10);  // spilled, too
+  std::vector<uint32_t> idx;
+  std::vector<float> val;
+  (void)source->Scan(false, 1, [&](const CachedRow& row) {
+    idx.assign(row.indices.begin(), row.indices.end());
+    val.assign(row.values.begin(), row.values.end());
+    (void)cache->Append(row.label, idx, val);
+  });
+  (void)cache->Finish();
+  return cache;
+}
+
+TEST(TrainSgd, TwoThreadsAreDeterministicAndAsGood) {
+  std::vector<float> truth;
+  auto cache = LogisticDataInBlocks(100000, 3, &truth);
+  ASSERT_GE(cache->block_count(), 2 * kMinBlocksPerThread);
+  EXPECT_TRUE(cache->spilled());
+  std::vector<float> scale(21, 1.0f);
+  scale[20] = 1.0f / 1000;
+  SgdOptions options;
+  options.parameters.shuffle = ShuffleType::kAuto;
+  options.threads = 2;
+  auto a = TrainSgd(*cache, 21, scale, options);
+  auto b = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->weights, b->weights);
+  EXPECT_EQ(a->bias, b->bias);
+  options.threads = 1;
+  auto serial = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(serial.ok());
+  EXPECT_NE(a->weights, serial->weights);  // really trained on two threads
+  EXPECT_NEAR(a->last_loss, serial->last_loss, 0.01 * serial->last_loss);
+  for (int i = 0; i < 20; ++i) EXPECT_NEAR(a->weights[i] + a->bias[0], truth[i], 0.35) << i;
+  EXPECT_NEAR(a->weights[20] * scale[20], truth[20], 0.0005);
+  // L1 keeps its sparsity when merging thread copies.
+  options.threads = 2;
+  options.parameters.l1 = 0.001;
+  auto sparse = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(sparse.ok());
+  int zeros = 0;
+  for (float w : sparse->weights) zeros += w == 0;
+  EXPECT_GT(zeros, 0);
+}
+
 TEST(TrainSgd, L1MakesWeightsSparseAndHugeL2ZeroesThem) {
   std::vector<float> truth;
   auto cache = LogisticData(20000, 4, &truth);

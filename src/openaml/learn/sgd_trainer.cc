@@ -3,40 +3,205 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
+#include <type_traits>
 
 namespace openaml::learn {
 namespace {
 
-/// FTRL-Proximal state of a set of coordinates (McMahan et al., 2013), floats for cache density.
-struct Ftrl {
-  std::vector<float> z, sqrt_n, w;
-  float inv_alpha, beta, l1, l2;
-  void Resize(size_t n) {
-    z.assign(n, 0);
-    sqrt_n.assign(n, 0);
-    w.assign(n, 0);
-  }
-  inline void Update(size_t j, float g, bool regularize) {
-    float old_sq = sqrt_n[j];
-    float new_sq = std::sqrt(old_sq * old_sq + g * g);
-    float sigma = (new_sq - old_sq) * inv_alpha;
-    float zj = z[j] + g - sigma * w[j];
-    z[j] = zj;
-    sqrt_n[j] = new_sq;
-    float lambda1 = regularize ? l1 : 0, lambda2 = regularize ? l2 : 0;
-    if (std::fabs(zj) <= lambda1) {
-      w[j] = 0;
-    } else {
-      float sign = zj < 0 ? -1.0f : 1.0f;
-      w[j] = -(zj - sign * lambda1) / ((beta + new_sq) * inv_alpha + lambda2);
-    }
-  }
+/// FTRL-Proximal state of one coordinate (McMahan et al., 2013), floats, together in one 16-byte slot so an
+/// update touches one cache line.
+struct Coord {
+  float z = 0, sq = 0, w = 0, pad = 0;  // sq: sqrt of the sum of squared gradients
 };
 
-inline double Sigmoid(double s) {
-  if (s >= 0) return 1 / (1 + std::exp(-s));
-  double e = std::exp(s);
-  return e / (1 + e);
+struct Reg {
+  float inv_alpha, beta, l1, l2;
+};
+
+template <bool kL1>
+inline void Update(Coord& c, float g, const Reg& r) {
+  float old_sq = c.sq;
+  float new_sq = std::sqrt(old_sq * old_sq + g * g);
+  float sigma = (new_sq - old_sq) * r.inv_alpha;
+  float zj = c.z + g - sigma * c.w;
+  c.z = zj;
+  c.sq = new_sq;
+  float denominator = (r.beta + new_sq) * r.inv_alpha + r.l2;
+  if constexpr (kL1) {
+    if (std::fabs(zj) <= r.l1) {
+      c.w = 0;
+    } else {
+      float sign = zj < 0 ? -1.0f : 1.0f;
+      c.w = -(zj - sign * r.l1) / denominator;
+    }
+  } else {
+    c.w = -zj / denominator;
+  }
+}
+
+/// The model's trainable state: weights (features * width) and bias (width).
+struct State {
+  std::vector<Coord> w, b;
+};
+
+/// What every pass needs, shared read-only by the threads.
+struct PassSetup {
+  const FeatureCache* cache;
+  ModelType type;
+  size_t width;
+  const float* scale;  // per feature index, 0 beyond the trained features (they are then ignored)
+  Reg reg, bias_reg;
+  bool shuffle;
+  uint64_t seed;
+  float mean, inv_std;
+  const std::vector<uint32_t>* label_map;
+  const std::atomic<bool>* cancelled;
+};
+
+struct PassTotals {
+  double loss = 0;
+  uint64_t seen = 0;
+};
+
+/// BINARY / REGRESSION rows of one block in `order`.
+template <typename Index, bool kValues, bool kL1>
+void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* ix, const std::vector<uint32_t>& order,
+                     State& st, std::vector<float>& x, PassTotals& totals) {
+  Coord* w = st.w.data();
+  Coord& bias = st.b[0];
+  const float* scale = s.scale;
+  const bool binary = s.type == ModelType::kBinary;
+  double loss = 0;
+  for (uint32_t r : order) {
+    const uint32_t begin = block.begin(r), n = block.end(r) - begin;
+    const Index* idx = ix + begin;
+    if (x.size() < n) x.resize(n);
+    float* xs = x.data();
+    float score = bias.w;
+    for (uint32_t k = 0; k < n; ++k) {
+      float v = kValues ? block.values[begin + k] * scale[idx[k]] : scale[idx[k]];
+      xs[k] = v;
+      score += w[idx[k]].w * v;
+    }
+    const float y = block.labels[r];
+    float g;
+    if (binary) {
+      // One exp gives both the probability and the log loss: e = exp(-|s|).
+      float e = std::exp(-std::fabs(score));
+      float p = score >= 0 ? 1 / (1 + e) : e / (1 + e);
+      loss += std::log1p(e) + (((y > 0.5f) != (score >= 0)) ? std::fabs(score) : 0.0f);
+      g = p - y;
+    } else {
+      float d = score - (y - s.mean) * s.inv_std;
+      loss += static_cast<double>(d) * d;
+      g = std::clamp(d, -10.0f, 10.0f);
+    }
+    Update<false>(bias, g, s.bias_reg);
+    for (uint32_t k = 0; k < n; ++k)
+      if (xs[k] != 0) Update<kL1>(w[idx[k]], g * xs[k], s.reg);
+  }
+  totals.loss += loss;
+  totals.seen += order.size();
+}
+
+/// MULTICLASS rows of one block: softmax over width scores.
+template <bool kL1>
+void TrainRowsSoftmax(const PassSetup& s, const CacheBlock& block, const std::vector<uint32_t>& order, State& st,
+                      std::vector<float>& x, std::vector<uint32_t>& indices, PassTotals& totals) {
+  const size_t width = s.width;
+  std::vector<double> scores(width), probs(width);
+  for (uint32_t r : order) {
+    const uint32_t begin = block.begin(r), n = block.end(r) - begin;
+    if (x.size() < n) x.resize(n);
+    if (indices.size() < n) indices.resize(n);
+    for (uint32_t k = 0; k < n; ++k) {
+      uint32_t i = block.wide ? block.wide[begin + k] : block.narrow[begin + k];
+      indices[k] = i;
+      x[k] = (block.values ? block.values[begin + k] : 1.0f) * s.scale[i];
+    }
+    for (size_t c = 0; c < width; ++c) scores[c] = st.b[c].w;
+    for (uint32_t k = 0; k < n; ++k) {
+      const Coord* w = &st.w[static_cast<size_t>(indices[k]) * width];
+      for (size_t c = 0; c < width; ++c) scores[c] += w[c].w * x[k];
+    }
+    double max_score = *std::max_element(scores.begin(), scores.end());
+    double sum = 0;
+    for (size_t c = 0; c < width; ++c) sum += probs[c] = std::exp(scores[c] - max_score);
+    size_t label = static_cast<size_t>(block.labels[r]);
+    if (label < s.label_map->size()) label = (*s.label_map)[label];
+    for (size_t c = 0; c < width; ++c) probs[c] /= sum;
+    totals.loss -= std::log(std::max(probs[std::min(label, width - 1)], 1e-15));
+    for (size_t c = 0; c < width; ++c) {
+      float g = static_cast<float>(probs[c] - (c == label ? 1.0 : 0.0));
+      Update<false>(st.b[c], g, s.bias_reg);
+      for (uint32_t k = 0; k < n; ++k)
+        if (x[k] != 0) Update<kL1>(st.w[static_cast<size_t>(indices[k]) * width + c], g * x[k], s.reg);
+    }
+  }
+  totals.seen += order.size();
+}
+
+/// Train `st` on the blocks `blocks[first], blocks[first + step], ...` in that order.
+Status TrainBlocks(const PassSetup& s, const std::vector<size_t>& blocks, size_t first, size_t step, State& st,
+                   PassTotals* totals) {
+  std::vector<uint32_t> buffer, order, indices;
+  std::vector<float> x;
+  const bool l1 = s.reg.l1 != 0;
+  for (size_t i = first; i < blocks.size(); i += step) {
+    if (s.cancelled && s.cancelled->load()) return absl::CancelledError("training cancelled");
+    CacheBlock block;
+    OPENAML_RETURN_IF_ERROR(s.cache->ReadBlock(blocks[i], &buffer, &block));
+    FeatureCache::RowOrder(blocks[i], block.rows, s.shuffle, s.seed, &order);
+    if (s.width != 1) {
+      if (l1) TrainRowsSoftmax<true>(s, block, order, st, x, indices, *totals);
+      else TrainRowsSoftmax<false>(s, block, order, st, x, indices, *totals);
+      continue;
+    }
+    auto run = [&](auto* ix) {
+      using Index = std::remove_const_t<std::remove_pointer_t<decltype(ix)>>;
+      if (block.values) {
+        if (l1) TrainRowsWidth1<Index, true, true>(s, block, ix, order, st, x, *totals);
+        else TrainRowsWidth1<Index, true, false>(s, block, ix, order, st, x, *totals);
+      } else {
+        if (l1) TrainRowsWidth1<Index, false, true>(s, block, ix, order, st, x, *totals);
+        else TrainRowsWidth1<Index, false, false>(s, block, ix, order, st, x, *totals);
+      }
+    };
+    if (block.wide) run(block.wide);
+    else run(block.narrow);
+  }
+  return absl::OkStatus();
+}
+
+/// Merge per-thread copies into `shared` (their common pass-start state): weights averaged, squared-gradient
+/// sums added (every gradient of the pass was seen by some copy), z set so that FTRL yields the averaged
+/// weight. Coordinates no copy touched stay as they were.
+void Merge(const std::vector<State>& copies, const Reg& reg, std::vector<Coord> State::*member, State& shared) {
+  std::vector<Coord>& out = shared.*member;
+  const float inv_threads = 1.0f / static_cast<float>(copies.size());
+  for (size_t j = 0; j < out.size(); ++j) {
+    Coord& c = out[j];
+    const float n0 = c.sq * c.sq;
+    float w_sum = 0, z_sum = 0, n = n0;
+    bool touched = false;
+    for (const State& copy : copies) {
+      const Coord& t = (copy.*member)[j];
+      touched = touched || t.sq != c.sq;
+      w_sum += t.w;
+      z_sum += t.z;
+      n += t.sq * t.sq - n0;
+    }
+    if (!touched) continue;
+    c.sq = std::sqrt(std::max(n, 0.0f));
+    c.w = w_sum * inv_threads;
+    if (c.w == 0) {
+      c.z = std::clamp(z_sum * inv_threads, -reg.l1, reg.l1);
+    } else {
+      float sign = c.w < 0 ? -1.0f : 1.0f;
+      c.z = -(c.w * ((reg.beta + c.sq) * reg.inv_alpha + reg.l2) + sign * reg.l1);
+    }
+  }
 }
 
 }  // namespace
@@ -45,76 +210,62 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
                            const SgdOptions& options) {
   const size_t width = options.type == ModelType::kMulticlass ? options.classes : 1;
   const double rows = std::max<double>(1, static_cast<double>(cache.rows()));
-  Ftrl weights, bias;
-  for (Ftrl* f : {&weights, &bias}) {
-    f->inv_alpha = static_cast<float>(1 / options.alpha);
-    f->beta = static_cast<float>(options.beta);
-    // Amazon ML's amounts are per example; FTRL's penalties apply to sums of gradients over a pass.
-    f->l1 = static_cast<float>(options.parameters.l1 * rows);
-    f->l2 = static_cast<float>(options.parameters.l2 * rows);
-  }
-  weights.Resize(feature_count * width);
-  bias.Resize(width);
-  const bool shuffle = options.parameters.shuffle == ShuffleType::kAuto;
-  const float inv_std = static_cast<float>(1 / (options.target_std > 0 ? options.target_std : 1));
-  const float mean = static_cast<float>(options.target_mean);
-  std::vector<double> scores(width), probs(width);
-  std::vector<float> x;
+  // Feature indexes beyond feature_count (if any) get scale 0: they never score nor train.
+  const size_t limit = std::max<size_t>(feature_count, cache.index_limit());
+  std::vector<float> padded_scale(limit, 0.0f);
+  std::copy(scale.begin(), scale.begin() + std::min(scale.size(), feature_count), padded_scale.begin());
+  PassSetup setup;
+  setup.cache = &cache;
+  setup.type = options.type;
+  setup.width = width;
+  setup.scale = padded_scale.data();
+  setup.reg.inv_alpha = static_cast<float>(1 / options.alpha);
+  setup.reg.beta = static_cast<float>(options.beta);
+  // Amazon ML's amounts are per example; FTRL's penalties apply to sums of gradients over a pass.
+  setup.reg.l1 = static_cast<float>(options.parameters.l1 * rows);
+  setup.reg.l2 = static_cast<float>(options.parameters.l2 * rows);
+  setup.bias_reg = setup.reg;
+  setup.bias_reg.l1 = setup.bias_reg.l2 = 0;
+  setup.shuffle = options.parameters.shuffle == ShuffleType::kAuto;
+  setup.seed = options.parameters.seed;
+  setup.inv_std = static_cast<float>(1 / (options.target_std > 0 ? options.target_std : 1));
+  setup.mean = static_cast<float>(options.target_mean);
+  setup.label_map = &options.label_map;
+  setup.cancelled = options.cancelled;
+
+  State state;
+  state.w.resize(limit * width);
+  state.b.resize(width);
+  const std::vector<size_t> blocks = cache.BlockOrder(setup.shuffle, setup.seed);
+  size_t threads = static_cast<size_t>(std::max(1, options.threads));
+  if (blocks.size() < threads * kMinBlocksPerThread) threads = 1;
+  std::vector<State> copies(threads > 1 ? threads : 0);
+
   SgdResult result;
   double previous = 0;
   for (int pass = 1; pass <= options.parameters.max_passes; ++pass) {
     if (options.cancelled && options.cancelled->load()) return absl::CancelledError("training cancelled");
+    std::vector<PassTotals> totals(threads);
+    if (threads == 1) {
+      OPENAML_RETURN_IF_ERROR(TrainBlocks(setup, blocks, 0, 1, state, &totals[0]));
+    } else {
+      for (State& copy : copies) copy = state;
+      std::vector<Status> statuses(threads);
+      std::vector<std::thread> workers;
+      for (size_t t = 1; t < threads; ++t)
+        workers.emplace_back([&, t] { statuses[t] = TrainBlocks(setup, blocks, t, threads, copies[t], &totals[t]); });
+      statuses[0] = TrainBlocks(setup, blocks, 0, threads, copies[0], &totals[0]);
+      for (std::thread& worker : workers) worker.join();
+      for (const Status& status : statuses) OPENAML_RETURN_IF_ERROR(status);
+      Merge(copies, setup.reg, &State::w, state);
+      Merge(copies, setup.bias_reg, &State::b, state);
+    }
     double loss = 0;
     uint64_t seen = 0;
-    Status scan = cache.Scan(shuffle, options.parameters.seed, [&](const CachedRow& row) {
-      size_t n = row.indices.size();
-      x.resize(n);
-      for (size_t k = 0; k < n; ++k) {
-        uint32_t idx = row.indices[k];
-        x[k] = idx < feature_count ? row.values[k] * scale[idx] : 0;
-      }
-      ++seen;
-      if (width == 1) {
-        double s = bias.w[0];
-        for (size_t k = 0; k < n; ++k) s += weights.w[row.indices[k]] * x[k];
-        float g;
-        if (options.type == ModelType::kBinary) {
-          double p = Sigmoid(s);
-          double y = row.label;
-          loss -= y > 0.5 ? std::log(std::max(p, 1e-15)) : std::log(std::max(1 - p, 1e-15));
-          g = static_cast<float>(p - y);
-        } else {
-          double y = (row.label - mean) * inv_std;
-          double d = s - y;
-          loss += d * d;
-          g = static_cast<float>(std::clamp(d, -10.0, 10.0));
-        }
-        bias.Update(0, g, false);
-        for (size_t k = 0; k < n; ++k)
-          if (x[k] != 0) weights.Update(row.indices[k], g * x[k], true);
-        return;
-      }
-      // MULTICLASS: softmax over width scores.
-      for (size_t c = 0; c < width; ++c) scores[c] = bias.w[c];
-      for (size_t k = 0; k < n; ++k) {
-        const float* w = &weights.w[static_cast<size_t>(row.indices[k]) * width];
-        for (size_t c = 0; c < width; ++c) scores[c] += w[c] * x[k];
-      }
-      double max_score = *std::max_element(scores.begin(), scores.end());
-      double sum = 0;
-      for (size_t c = 0; c < width; ++c) sum += probs[c] = std::exp(scores[c] - max_score);
-      size_t label = static_cast<size_t>(row.label);
-      if (label < options.label_map.size()) label = options.label_map[label];
-      for (size_t c = 0; c < width; ++c) probs[c] /= sum;
-      loss -= std::log(std::max(probs[std::min(label, width - 1)], 1e-15));
-      for (size_t c = 0; c < width; ++c) {
-        float g = static_cast<float>(probs[c] - (c == label ? 1.0 : 0.0));
-        bias.Update(c, g, false);
-        for (size_t k = 0; k < n; ++k)
-          if (x[k] != 0) weights.Update(static_cast<size_t>(row.indices[k]) * width + c, g * x[k], true);
-      }
-    });
-    OPENAML_RETURN_IF_ERROR(scan);
+    for (const PassTotals& t : totals) {
+      loss += t.loss;
+      seen += t.seen;
+    }
     double mean_loss = seen ? loss / static_cast<double>(seen) : 0;
     result.passes = pass;
     result.last_loss = mean_loss;
@@ -123,8 +274,10 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
     if (pass > 1 && previous - mean_loss < options.tolerance * previous) break;
     previous = mean_loss;
   }
-  result.weights = std::move(weights.w);
-  result.bias = std::move(bias.w);
+  result.weights.resize(feature_count * width);
+  for (size_t j = 0; j < result.weights.size(); ++j) result.weights[j] = state.w[j].w;
+  result.bias.resize(width);
+  for (size_t c = 0; c < width; ++c) result.bias[c] = state.b[c].w;
   return result;
 }
 

@@ -7,6 +7,11 @@
 //   1. for each pass, scan the cache (shuffled once by seed when asked: the same order on every pass);
 //   2. per row: score, progressive loss, gradient, per-coordinate update of weights and bias;
 //   3. stop after max_passes, or early when the pass loss improved by less than `tolerance` (relative).
+// With threads > 1 and a large cache (>= kMinBlocksPerThread blocks per thread), each pass is split: thread
+// t trains its own copy of the pass-start state on blocks t, t+T, t+2T... of the pass order, and at the end
+// of the pass the copies are merged (weights averaged, squared-gradient sums added, z set so the FTRL state
+// yields the averaged weights). Deterministic for a given seed and thread count; small caches (such as
+// banking.csv's) train on one thread whatever `threads` says.
 #pragma once
 
 #include <atomic>
@@ -34,7 +39,11 @@ struct SgdOptions {
   /// Called after each pass with (pass number from 1, mean progressive loss). May be empty.
   std::function<void(int, double)> on_pass;
   const std::atomic<bool>* cancelled = nullptr;
+  int threads = 1;                 // SGD threads (see above); results depend on it, never on timing
 };
+
+/// Parallel SGD needs at least this many cache blocks per thread.
+inline constexpr size_t kMinBlocksPerThread = 16;
 
 struct SgdResult {
   std::vector<float> weights;  // features * width, on the scaled features
