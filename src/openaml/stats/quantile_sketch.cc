@@ -12,7 +12,6 @@ QuantileSketch::QuantileSketch(size_t max_exact_values, size_t k)
 }
 
 void QuantileSketch::GrowExact() {
-  last_key_ = kEmptySlot;
   std::vector<Entry> old(slots_.size() * 2);
   old.swap(slots_);
   --shift_;
@@ -57,7 +56,6 @@ void QuantileSketch::AddWeighted(double value, uint64_t count) {
 
 void QuantileSketch::SwitchToCompacting() {
   exact_ = false;
-  last_key_ = kEmptySlot;
   std::vector<Entry> slots;
   slots.swap(slots_);
   for (const Entry& e : slots) {

@@ -27,18 +27,11 @@ class QuantileSketch {
     // Hot path inline: a value already in the exact table.
     if (exact_) {
       const uint64_t key = Bits(value);
-      if (key == last_key_) {  // a run of one value (common in skewed columns): no look-up
-        ++slots_[last_slot_].count;
-        ++count_;
-        return;
-      }
       const size_t mask = slots_.size() - 1;
       for (size_t slot = Slot(key, shift_);; slot = (slot + 1) & mask) {
         if (slots_[slot].key == key) {
           ++slots_[slot].count;
           ++count_;
-          last_key_ = key;
-          last_slot_ = slot;
           return;
         }
         if (slots_[slot].key == kEmptySlot) break;
@@ -95,8 +88,6 @@ class QuantileSketch {
   // look-up), kept at most a quarter full; kEmptySlot marks a free slot.
   std::vector<Entry> slots_;
   unsigned shift_ = 64 - 6;  // 64 slots
-  uint64_t last_key_ = kEmptySlot;  // the last value looked up and its slot (reset when slots move)
-  size_t last_slot_ = 0;
   size_t distinct_ = 0;
   // Compacting stage.
   std::vector<std::vector<double>> levels_;

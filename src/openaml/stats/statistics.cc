@@ -146,10 +146,10 @@ class StringCounter {
 };
 
 /// CATEGORICAL values: a count per distinct value, values numbered densely in first-seen order (the ids
-/// the correlation sample keeps). The hot path compares values up to 16 bytes as two 64-bit words and
-/// their length (exact: those determine the bytes), so no string comparison call and no per-value hash
-/// function; longer values are compared by a 64-bit hash and then their bytes. At most `max_keys` values
-/// (later new values are counted in `untracked`).
+/// the correlation sample keeps). The hot path reads a value of up to 16 bytes as an exact 3-word key
+/// without a branch on its length (below), so no string comparison call and no per-value hash function;
+/// longer values are compared by a 64-bit hash and then their bytes. At most `max_keys` values (later new
+/// values are counted in `untracked`).
 class ValueCounter {
  public:
   static constexpr uint32_t kUntracked = 0xFFFFFFFFu;
@@ -158,23 +158,19 @@ class ValueCounter {
 
   /// Count `key` once; its id, or kUntracked.
   uint32_t Add(std::string_view key) {
-    uint64_t a = 0;
-    uint64_t b = 0;
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(key.size(), 0xFFFFFFFEu));
-    Pack(key, &a, &b);
-    if (a == last_.a && b == last_.b && n == last_.size && n <= 16) {  // the previous record's value again
-      ++counts_[last_.id];
-      return last_.id;
+    Key k;
+    if (key.size() <= 16) [[likely]] {
+      k = ShortKey(key);
+    } else {
+      k = Key{XXH3_64bits(key.data(), key.size()), 0, key.size()};
     }
-    const uint64_t hash = Fold(a ^ 0x9E3779B97F4A7C15ULL ^ n, b ^ 0xBF58476D1CE4E5B9ULL);
     const size_t mask = slots_.size() - 1;
-    size_t slot = hash & mask;
+    size_t slot = Hash(k) & mask;
     while (true) {
       Slot& s = slots_[slot];
       if (s.id == kUntracked) break;
-      if (s.a == a && s.b == b && s.size == n && (n <= 16 || keys_[s.id] == key)) {
+      if (s.key.a == k.a && s.key.b == k.b && s.key.c == k.c && (key.size() <= 16 || keys_[s.id] == key)) {
         ++counts_[s.id];
-        last_ = s;
         return s.id;
       }
       slot = (slot + 1) & mask;
@@ -186,7 +182,7 @@ class ValueCounter {
     const uint32_t id = static_cast<uint32_t>(keys_.size());
     keys_.emplace_back(key);
     counts_.push_back(1);
-    slots_[slot] = Slot{a, b, n, id};
+    slots_[slot] = Slot{k, id};
     if (keys_.size() * 2 > slots_.size()) Grow();
     return id;
   }
@@ -208,39 +204,44 @@ class ValueCounter {
   }
 
  private:
-  struct Slot {
+  struct Key {
     uint64_t a = 0;
     uint64_t b = 0;
-    uint32_t size = 0;
+    uint64_t c = 0;  // includes the length
+  };
+  struct Slot {
+    Key key;
     uint32_t id = kUntracked;
   };
 
-  static uint64_t Fold(uint64_t x, uint64_t y) {
-    const unsigned __int128 product = static_cast<unsigned __int128>(x) * y;
-    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  /// A value of n <= 16 bytes as three words that, with n (in c), determine its bytes exactly:
+  /// four 4-byte reads at offsets 0, min(4, n-4), min(8, n-4) and n-4 cover every byte when n >= 4, and three
+  /// 1-byte reads at 0, n/2 and n-1 when 1 <= n <= 3. Reads never leave the value: for short values they
+  /// go to a zero block instead (selected without a branch), so no branch depends on the length.
+  static Key ShortKey(std::string_view s) {
+    static constexpr char kZeros[16] = {};
+    const size_t n = s.size();
+    const bool wide = n >= 4;
+    const char* w = wide ? s.data() : kZeros;
+    const size_t wn = wide ? n : 4;
+    const size_t last = wn - 4;
+    uint32_t x0, x1, x2, x3;
+    std::memcpy(&x0, w, 4);
+    std::memcpy(&x1, w + std::min<size_t>(4, last), 4);
+    std::memcpy(&x2, w + std::min<size_t>(8, last), 4);
+    std::memcpy(&x3, w + last, 4);
+    const bool any = n > 0;
+    const char* t = any ? s.data() : kZeros;
+    const size_t tn = any ? n : 1;
+    const uint64_t c = static_cast<unsigned char>(t[0]) | (uint64_t{static_cast<unsigned char>(t[tn / 2])} << 8) |
+                       (uint64_t{static_cast<unsigned char>(t[tn - 1])} << 16) | (uint64_t{n} << 32);
+    return Key{x0 | (uint64_t{x1} << 32), x2 | (uint64_t{x3} << 32), c};
   }
 
-  /// Up to 16 bytes: (a, b) hold them exactly (with the length, they determine the value). Longer: a is a
-  /// hash of the bytes and b 0.
-  static void Pack(std::string_view s, uint64_t* a, uint64_t* b) {
-    const size_t n = s.size();
-    if (n >= 8) {
-      if (n > 16) {
-        *a = XXH3_64bits(s.data(), n);
-        return;
-      }
-      std::memcpy(a, s.data(), 8);
-      std::memcpy(b, s.data() + n - 8, 8);
-    } else if (n >= 4) {
-      uint32_t x = 0;
-      uint32_t y = 0;
-      std::memcpy(&x, s.data(), 4);
-      std::memcpy(&y, s.data() + n - 4, 4);
-      *a = x | (uint64_t{y} << 32);
-    } else if (n > 0) {
-      *a = static_cast<unsigned char>(s[0]) | (static_cast<uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8) |
-           (static_cast<uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16);
-    }
+  static uint64_t Hash(const Key& k) {
+    const unsigned __int128 product =
+        static_cast<unsigned __int128>(k.a ^ (k.c * 0x9E3779B97F4A7C15ULL)) * (k.b ^ 0xBF58476D1CE4E5B9ULL);
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
   }
 
   void Grow() {
@@ -248,7 +249,7 @@ class ValueCounter {
     const size_t mask = slots.size() - 1;
     for (const Slot& old : slots_) {
       if (old.id == kUntracked) continue;
-      size_t slot = Fold(old.a ^ 0x9E3779B97F4A7C15ULL ^ old.size, old.b ^ 0xBF58476D1CE4E5B9ULL) & mask;
+      size_t slot = Hash(old.key) & mask;
       while (slots[slot].id != kUntracked) slot = (slot + 1) & mask;
       slots[slot] = old;
     }
@@ -260,7 +261,6 @@ class ValueCounter {
   std::vector<std::string> keys_;
   std::vector<uint64_t> counts_;
   uint64_t untracked_ = 0;
-  Slot last_{0, 0, 0xFFFFFFFFu, kUntracked};  // the last value found (size 0xFFFFFFFF: none yet)
 };
 
 struct AttributeState {

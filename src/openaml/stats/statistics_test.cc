@@ -1,6 +1,7 @@
 #include "openaml/stats/statistics.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -107,6 +108,30 @@ TEST(Statistics, BinaryAndCategoricalCounts) {
   EXPECT_EQ(c.top_values[0].count, 3u);
   EXPECT_EQ(c.other_count, 0u);
   EXPECT_EQ(c.least_frequent_values[0].value, "green");  // ties broken by value: "", blue, green reversed
+}
+
+TEST(Statistics, CategoricalValuesOfEveryLengthAreKeptApart) {
+  // Values of 0..40 bytes, each with variants differing in one byte at every position (the counter keys
+  // short values by fixed reads of their bytes: every byte must count), each added (position + 1) times.
+  StatsOptions options;
+  options.top_values = 100000;
+  StatsAccumulator acc(MakeSchema({{"c", AttributeType::kCategorical}}), options);
+  std::map<std::string, uint64_t> expected;
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string base(n, 'a');
+    ++expected[base];
+    AddRows(acc, {{base}});
+    for (size_t i = 0; i < n; ++i) {
+      std::string variant = base;
+      variant[i] = static_cast<char>(i % 2 == 0 ? 'b' : '\0');
+      for (size_t k = 0; k <= i; ++k) AddRows(acc, {{variant}});
+      expected[variant] += i + 1;
+    }
+  }
+  const CategoricalSummary& c = *acc.Finish().attributes[0].categorical;
+  EXPECT_EQ(c.unique_count, expected.size());
+  ASSERT_EQ(c.top_values.size(), expected.size());
+  for (const ValueCount& v : c.top_values) EXPECT_EQ(v.count, expected[v.value]) << v.value.size();
 }
 
 TEST(Statistics, CategoricalMemoryIsBoundedAndSaysSo) {
