@@ -128,10 +128,14 @@ TEST(Statistics, CategoricalValuesOfEveryLengthAreKeptApart) {
       expected[variant] += i + 1;
     }
   }
-  const CategoricalSummary& c = *acc.Finish().attributes[0].categorical;
+  const DataSourceStatistics stats = acc.Finish();
+  const CategoricalSummary& c = *stats.attributes[0].categorical;
   EXPECT_EQ(c.unique_count, expected.size());
   ASSERT_EQ(c.top_values.size(), expected.size());
-  for (const ValueCount& v : c.top_values) EXPECT_EQ(v.count, expected[v.value]) << v.value.size();
+  for (const ValueCount& v : c.top_values) {
+    ASSERT_TRUE(expected.count(v.value)) << v.value.size() << " " << v.value;
+    EXPECT_EQ(v.count, expected[v.value]) << v.value.size();
+  }
 }
 
 TEST(Statistics, CategoricalMemoryIsBoundedAndSaysSo) {
