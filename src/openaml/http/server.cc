@@ -1,5 +1,6 @@
 #include "openaml/http/server.h"
 
+#include <array>
 #include <charconv>
 #include <csignal>
 #include <cstring>
@@ -14,10 +15,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/evp.h>
 
 #include "openaml/auth/aws_chunked.h"
 #include "openaml/auth/checksum.h"
@@ -40,17 +42,55 @@ using asio::awaitable;
 constexpr size_t kRawBufferBytes = 256 * 1024;
 constexpr uint64_t kMaxS3BodyBytes = 6ull << 30;    // a 5 GiB PutObject plus aws-chunked framing
 constexpr uint64_t kMaxDrainBytes = 1 << 20;        // unread bodies up to this are drained to keep the connection
+constexpr size_t kReadBufferBytes = 16 * 1024;      // a connection's read buffer, reserved up front
+constexpr size_t kMaxKeptJsonBodyBytes = 1 << 20;   // a larger JSON body buffer is freed after its request
 
-std::string NewRequestId() {
+// A fresh request id written into `id` (16 hex digits; the string keeps its capacity across requests).
+void NewRequestId(std::string* id) {
   thread_local std::mt19937_64 random(std::random_device{}());
   static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string id(16, '0');
+  id->resize(16);
   uint64_t bits = random();
-  for (char& c : id) {
+  for (char& c : *id) {
     c = kDigits[bits & 0xf];
     bits >>= 4;
   }
-  return id;
+}
+
+// The Date header's value, formatted once per second per thread.
+std::string_view CachedHttpDate() {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string cached;
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  if (ms / 1000 != cached_second) {
+    cached_second = ms / 1000;
+    cached = HttpDate(ms);
+  }
+  return cached;
+}
+
+// Hex SHA-256 of a JSON request body (signed as its payload hash). The algorithm is fetched once and the context
+// kept per thread: EVP_Digest(EVP_sha256()) fetches it on every call, under a read lock of OpenSSL's global
+// store that every request would take.
+std::string BodySha256Hex(std::string_view data) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) {
+    return crypto::Sha256Hex(data);
+  }
+  return crypto::HexEncode(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+void AppendHeader(std::string* out, std::string_view name, std::string_view value) {
+  out->append(name);
+  out->append(": ");
+  out->append(value);
+  out->append("\r\n");
 }
 
 std::string Lower(std::string_view text) {
@@ -82,14 +122,68 @@ struct JsonRoute {
   std::string service;
 };
 
+// A connection as the idle-timeout sweep of its worker sees it: an intrusive list node with the deadline of
+// the socket operation in progress (max: none).
+struct TimedConnection {
+  virtual ~TimedConnection() = default;
+  /// The deadline passed: close the socket (the pending operation completes with beast::error::timeout).
+  virtual void Expire() {}
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  TimedConnection* prev = nullptr;
+  TimedConnection* next = nullptr;
+};
+
+// One I/O thread with its own io_context: a connection lives on one worker from accept to close, so a request
+// never hops between threads and takes no lock another worker's requests take.
+struct Worker {
+  // Declared before `ioc`: destroying ioc destroys the connections' coroutine frames, which unlink themselves.
+  TimedConnection connections;  // sentinel of the circular list of this worker's connections
+  alignas(64) std::atomic<int> active_requests{0};
+  asio::io_context ioc{1};      // concurrency hint 1: run by one thread
+  asio::steady_timer sweeper{ioc};
+
+  Worker() { connections.prev = connections.next = &connections; }
+
+  void Link(TimedConnection* c) {
+    c->next = connections.next;
+    c->prev = &connections;
+    connections.next->prev = c;
+    connections.next = c;
+  }
+  static void Unlink(TimedConnection* c) {
+    c->prev->next = c->next;
+    c->next->prev = c->prev;
+    c->prev = c->next = nullptr;
+  }
+
+  // Every second: close the connections whose socket operation is past its deadline.
+  void Sweep() {
+    sweeper.expires_after(std::chrono::seconds(1));
+    sweeper.async_wait([this](const beast::error_code& ec) {
+      if (ec) return;
+      auto now = std::chrono::steady_clock::now();
+      for (TimedConnection* c = connections.next; c != &connections; c = c->next) {
+        if (c->deadline <= now) c->Expire();
+      }
+      Sweep();
+    });
+  }
+};
+
+std::vector<std::unique_ptr<Worker>> MakeWorkers(int count) {
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < std::max(1, count); ++i) workers.push_back(std::make_unique<Worker>());
+  return workers;
+}
+
 }  // namespace
 
 struct Server::Impl {
   Impl(const ServerOptions& opts, auth::Credentials creds, storage::ObjectStore& store)
       : options(opts),
-        ioc(std::max(1, opts.threads)),
-        acceptor(ioc),
-        signals(ioc),
+        workers(MakeWorkers(opts.threads)),
+        acceptor(workers[0]->ioc),
+        signals(workers[0]->ioc),
         credentials(std::move(creds)),
         verifier(
             [this](std::string_view id) -> std::optional<std::string> {
@@ -103,8 +197,14 @@ struct Server::Impl {
   void BeginShutdown();
   void WaitForIdleThenStop(std::shared_ptr<asio::steady_timer> timer, std::chrono::steady_clock::time_point deadline);
 
+  int ActiveRequests() const {
+    int total = 0;
+    for (const auto& worker : workers) total += worker->active_requests.load();
+    return total;
+  }
+
   ServerOptions options;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<Worker>> workers;  // workers[0] also runs the acceptor and the signal handler
   tcp::acceptor acceptor;
   asio::signal_set signals;
   auth::Credentials credentials;
@@ -112,16 +212,21 @@ struct Server::Impl {
   S3Handlers s3;
   std::vector<JsonRoute> json_routes;
   std::atomic<bool> stopping{false};
-  std::atomic<int> active_requests{0};
   uint16_t port = 0;
 };
 
 namespace {
 
 // One keep-alive connection: reads requests one after another and answers each.
-class Connection final : public S3Exchange {
+class Connection final : public S3Exchange, public TimedConnection {
  public:
-  Connection(Server::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  Connection(Server::Impl& server, Worker& worker, tcp::socket socket)
+      : server_(server), worker_(worker), socket_(std::move(socket)) {
+    worker_.Link(this);
+    // Room for a whole small request (a signed Predict is about 1 KiB): one read per request.
+    buffer_.reserve(kReadBufferBytes);
+  }
+  ~Connection() override { Worker::Unlink(this); }
 
   awaitable<void> Run() {
     try {
@@ -131,8 +236,15 @@ class Connection final : public S3Exchange {
       spdlog::error("connection error: {}", e.what());
     }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);
+  }
+
+  void Expire() override {
+    timed_out_ = true;
+    deadline = std::chrono::steady_clock::time_point::max();
+    beast::error_code ec;
+    socket_.close(ec);
   }
 
   const S3Request& request() const override { return s3_request_; }
@@ -192,8 +304,9 @@ class Connection final : public S3Exchange {
     parser_->body_limit(kMaxS3BodyBytes);
     ResetBodyState();
     beast::error_code ec;
-    stream_.expires_after(server_.options.idle_timeout);
-    co_await bhttp::async_read_header(stream_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
+    Arm();
+    co_await bhttp::async_read_header(socket_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
+    Settle(ec);
     if (ec) {
       if (ec == bhttp::error::header_limit) {
         co_await WriteSimple(431, "text/plain", "request header too large\n", false);
@@ -203,24 +316,35 @@ class Connection final : public S3Exchange {
       }
       co_return false;
     }
-    server_.active_requests.fetch_add(1);
+    worker_.active_requests.fetch_add(1, std::memory_order_relaxed);
     struct Done {
       std::atomic<int>& count;
-      ~Done() { count.fetch_sub(1); }
-    } done{server_.active_requests};
+      ~Done() { count.fetch_sub(1, std::memory_order_release); }
+    } done{worker_.active_requests};
 
     auto started = std::chrono::steady_clock::now();
     auto& req = parser_->get();
-    method_ = std::string(req.method_string());
+    // The per-request strings and header vector keep their capacity: no allocation once the connection is warm.
+    beast::string_view method_string = req.method_string();
+    method_.assign(method_string.data(), method_string.size());
     std::string_view target(req.target().data(), req.target().size());
     size_t question = target.find('?');
-    path_ = std::string(target.substr(0, question));
-    query_ = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
-    headers_.clear();
-    for (const auto& field : req) {
-      headers_.push_back({std::string(field.name_string()), std::string(field.value())});
+    path_.assign(target.substr(0, question));
+    if (question == std::string_view::npos) {
+      query_.clear();
+    } else {
+      query_.assign(target.substr(question + 1));
     }
-    request_id_ = NewRequestId();
+    size_t header_count = 0;
+    for (const auto& field : req) {
+      if (header_count == headers_.size()) headers_.emplace_back();
+      auth::Header& header = headers_[header_count++];
+      beast::string_view name = field.name_string(), value = field.value();
+      header.name.assign(name.data(), name.size());
+      header.value.assign(value.data(), value.size());
+    }
+    headers_.resize(header_count);
+    NewRequestId(&request_id_);
     access_key_id_.clear();
     bytes_in_ = bytes_out_ = 0;
     keep_alive_ = req.keep_alive() && !server_.stopping.load();
@@ -243,16 +367,18 @@ class Connection final : public S3Exchange {
     // A body the handler did not read: drain a small one to keep the connection, else close it.
     if (keep_alive_ && !parser_->is_done()) keep_alive_ = co_await DrainBody();
 
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("request method={} path={} status={} bytes_in={} bytes_out={} ms={:.1f} access_key={} id={}",
-                 method_, path_, status, bytes_in_, bytes_out_, ms, access_key_id_.empty() ? "-" : access_key_id_,
-                 request_id_);
+    if (spdlog::should_log(spdlog::level::info)) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      std::string_view access_key = access_key_id_.empty() ? std::string_view("-") : std::string_view(access_key_id_);
+      spdlog::info("request method={} path={} status={} bytes_in={} bytes_out={} ms={:.1f} access_key={} id={}",
+                   method_, path_, status, bytes_in_, bytes_out_, ms, access_key, request_id_);
+    }
+    if (json_body_.capacity() > kMaxKeptJsonBodyBytes) std::string().swap(json_body_);
     co_return keep_alive_;
   }
 
   awaitable<int> HandleJson() {
-    const auth::Header* target_header = auth::FindHeader(headers_, "x-amz-target");
-    std::string target = target_header->value;
+    std::string_view target = auth::FindHeader(headers_, "x-amz-target")->value;
     const JsonRoute* route = nullptr;
     for (const JsonRoute& candidate : server_.json_routes) {
       if (target.size() > candidate.prefix.size() && target.starts_with(candidate.prefix) &&
@@ -261,8 +387,9 @@ class Connection final : public S3Exchange {
       }
     }
     if (route == nullptr) {
-      co_return co_await WriteJsonError(
-          S3Status(absl::StatusCode::kInvalidArgument, "UnknownOperationException", "unknown operation " + target));
+      std::string message = "unknown operation " + std::string(target);
+      Status unknown = S3Status(absl::StatusCode::kInvalidArgument, "UnknownOperationException", message);
+      co_return co_await WriteJsonError(unknown);
     }
     if (auto length = parser_->content_length(); length && *length > server_.options.max_json_body_bytes) {
       keep_alive_ = false;
@@ -270,7 +397,8 @@ class Connection final : public S3Exchange {
                                                  "request body larger than the limit of 16 MiB"));
     }
     parser_->body_limit(server_.options.max_json_body_bytes);
-    std::string body;
+    std::string& body = json_body_;
+    body.clear();
     // The read buffer lives with the connection: no 64 KiB allocation and zeroing per request (real-time Predict).
     if (json_chunk_.empty()) json_chunk_.resize(64 * 1024);
     std::vector<char>& chunk = json_chunk_;
@@ -287,14 +415,15 @@ class Connection final : public S3Exchange {
     }
     auth::RequestView view{method_, path_, query_, &headers_};
     auto context = server_.verifier.Verify(
-        view, auth::VerifyOptions{route->service, auth::UriMode::kNormalized, crypto::Sha256Hex(body)});
+        view, auth::VerifyOptions{route->service, auth::UriMode::kNormalized, BodySha256Hex(body)});
     if (!context.ok()) {
       spdlog::warn("authentication failed api=json target={} code={} id={}", target, CodeOf(context.status()),
                    request_id_);
       co_return co_await WriteJsonError(context.status());
     }
     access_key_id_ = context->access_key_id;
-    std::string host(auth::FindHeader(headers_, "host") ? auth::FindHeader(headers_, "host")->value : "");
+    const auth::Header* host_header = auth::FindHeader(headers_, "host");
+    std::string_view host = host_header != nullptr ? std::string_view(host_header->value) : std::string_view();
     ApiRequest api_request{target, body, access_key_id_, request_id_, host};
     ApiResponse api_response;
     bool threw = false;
@@ -305,7 +434,7 @@ class Connection final : public S3Exchange {
       threw = true;
     }
     if (threw) co_return co_await WriteJsonError(absl::InternalError("InternalServerException: internal error"));
-    co_await WriteSimple(api_response.status, api_response.content_type, api_response.body, keep_alive_);
+    co_await WriteSimple(api_response.status, api_response.content_type, std::move(api_response.body), keep_alive_);
     co_return api_response.status;
   }
 
@@ -481,9 +610,19 @@ class Connection final : public S3Exchange {
       body.data = buffer;
       body.size = size;
       beast::error_code ec;
-      stream_.expires_after(server_.options.idle_timeout);
-      co_await bhttp::async_read(stream_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == bhttp::error::need_buffer) ec = {};
+      if (buffer_.size() > 0) {
+        // Bytes already read with the header (all of a small body): parse them here as Beast's read would, but
+        // without the round trip through the scheduler its immediate completion takes.
+        size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more || ec == bhttp::error::need_buffer) ec = {};
+      }
+      if (!ec && body.size == size && !parser_->is_done()) {
+        Arm();
+        co_await bhttp::async_read(socket_, buffer_, *parser_, asio::redirect_error(asio::use_awaitable, ec));
+        Settle(ec);
+        if (ec == bhttp::error::need_buffer) ec = {};
+      }
       if (ec) {
         keep_alive_ = false;
         if (ec == bhttp::error::body_limit) {
@@ -511,8 +650,9 @@ class Connection final : public S3Exchange {
     continue_sent_ = true;
     bhttp::response<bhttp::empty_body> response{bhttp::status::continue_, 11};
     beast::error_code ec;
-    stream_.expires_after(server_.options.idle_timeout);
-    co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+    Arm();
+    co_await bhttp::async_write(socket_, response, asio::redirect_error(asio::use_awaitable, ec));
+    Settle(ec);
   }
 
   awaitable<bool> DrainBody() {
@@ -533,24 +673,60 @@ class Connection final : public S3Exchange {
     response.set("x-amz-request-id", request_id_);
     response.set("x-amzn-RequestId", request_id_);
     response.set("x-amz-id-2", request_id_);
-    response.set(bhttp::field::date, HttpDate(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count()));
+    std::string_view date = CachedHttpDate();
+    response.set(bhttp::field::date, beast::string_view(date.data(), date.size()));
+  }
+
+  // Socket operations must each finish within the idle timeout; the worker's sweep closes the socket of one
+  // that does not (a second's granularity, so no timer is set and cancelled per operation).
+  void Arm() { deadline = std::chrono::steady_clock::now() + server_.options.idle_timeout; }
+  // After a socket operation: disarm, and report an operation the sweep cut short as beast::error::timeout.
+  void Settle(beast::error_code& ec) {
+    deadline = std::chrono::steady_clock::time_point::max();
+    if (ec && timed_out_) ec = beast::error::timeout;
+  }
+
+  // WriteSimple's response head, formatted into a buffer the connection keeps: head and body then leave in one
+  // writev, and the answers of the JSON APIs (real-time Predict) cost no allocation here. The bytes Beast's
+  // serializer would send for the same response.
+  void FormatSimpleHead(int status, std::string_view content_type, std::string_view cache_control, size_t body_size,
+                        bool keep_alive) {
+    std::string& head = head_;
+    head.clear();
+    char digits[24];
+    head.append("HTTP/1.1 ");
+    head.append(digits, std::to_chars(digits, digits + sizeof(digits), status).ptr);
+    head.push_back(' ');
+    beast::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    head.append(reason.data(), reason.size());
+    head.append("\r\n");
+    AppendHeader(&head, "Server", "openaml");
+    AppendHeader(&head, "x-amz-request-id", request_id_);
+    AppendHeader(&head, "x-amzn-RequestId", request_id_);
+    AppendHeader(&head, "x-amz-id-2", request_id_);
+    AppendHeader(&head, "Date", CachedHttpDate());
+    AppendHeader(&head, "Content-Type", content_type);
+    if (!cache_control.empty()) AppendHeader(&head, "Cache-Control", cache_control);
+    // As Beast's prepare_payload(): no Content-Length on 1xx, 204 and 304 (which carry no body).
+    if (!(status / 100 == 1 || status == 204 || status == 304)) {
+      char* end = std::to_chars(digits, digits + sizeof(digits), body_size).ptr;
+      AppendHeader(&head, "Content-Length", std::string_view(digits, end - digits));
+    }
+    if (!keep_alive) AppendHeader(&head, "Connection", "close");
+    head.append("\r\n");
   }
 
   awaitable<void> WriteSimple(int status, std::string_view content_type, std::string body, bool keep_alive,
                               std::string_view cache_control = {}) {
-    bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), 11};
-    AddCommonHeaders(response);
-    response.set(bhttp::field::content_type, std::string(content_type));
-    if (!cache_control.empty()) response.set(bhttp::field::cache_control, std::string(cache_control));
-    response.body() = std::move(body);
-    response.keep_alive(keep_alive);
-    response.prepare_payload();
-    bytes_out_ += response.body().size();
+    FormatSimpleHead(status, content_type, cache_control, body.size(), keep_alive);
+    bytes_out_ += body.size();
+    std::array<asio::const_buffer, 2> buffers;  // (no brace-initialised array in a coroutine: GCC 12)
+    buffers[0] = asio::buffer(head_);
+    buffers[1] = asio::buffer(body);
     beast::error_code ec;
-    stream_.expires_after(server_.options.idle_timeout);
-    co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+    Arm();
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    Settle(ec);
     if (ec) keep_alive_ = false;
   }
 
@@ -561,7 +737,6 @@ class Connection final : public S3Exchange {
       if ((expect_continue_ && !continue_sent_) || !length || *length > kMaxDrainBytes) keep_alive_ = false;
     }
     beast::error_code ec;
-    stream_.expires_after(server_.options.idle_timeout);
     if (head || s3_response.headers_only) {
       bhttp::response<bhttp::empty_body> response{static_cast<bhttp::status>(s3_response.status), 11};
       AddCommonHeaders(response);
@@ -569,7 +744,9 @@ class Connection final : public S3Exchange {
       response.keep_alive(keep_alive_);
       response.content_length(s3_response.headers_only ? s3_response.stream_length : 0);
       bhttp::response_serializer<bhttp::empty_body> serializer{response};
-      co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      Arm();
+      co_await bhttp::async_write_header(socket_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      Settle(ec);
       if (ec) keep_alive_ = false;
       co_return;
     }
@@ -581,7 +758,9 @@ class Connection final : public S3Exchange {
       response.keep_alive(keep_alive_);
       response.prepare_payload();
       bytes_out_ += response.body().size();
-      co_await bhttp::async_write(stream_, response, asio::redirect_error(asio::use_awaitable, ec));
+      Arm();
+      co_await bhttp::async_write(socket_, response, asio::redirect_error(asio::use_awaitable, ec));
+      Settle(ec);
       if (ec) keep_alive_ = false;
       co_return;
     }
@@ -594,7 +773,9 @@ class Connection final : public S3Exchange {
     response.body().data = nullptr;
     response.body().more = true;
     bhttp::response_serializer<bhttp::buffer_body> serializer{response};
-    co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    Arm();
+    co_await bhttp::async_write_header(socket_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    Settle(ec);
     if (ec) {
       keep_alive_ = false;
       co_return;
@@ -614,8 +795,9 @@ class Connection final : public S3Exchange {
       response.body().data = buffer.data();
       response.body().size = *n;
       response.body().more = true;
-      stream_.expires_after(server_.options.idle_timeout);
-      co_await bhttp::async_write(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      Arm();
+      co_await bhttp::async_write(socket_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+      Settle(ec);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
         keep_alive_ = false;
@@ -627,16 +809,22 @@ class Connection final : public S3Exchange {
     response.body().data = nullptr;
     response.body().size = 0;
     response.body().more = false;
-    co_await bhttp::async_write(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    Arm();
+    co_await bhttp::async_write(socket_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    Settle(ec);
     if (ec) keep_alive_ = false;
   }
 
   Server::Impl& server_;
-  beast::tcp_stream stream_;
+  Worker& worker_;
+  tcp::socket socket_;
+  bool timed_out_ = false;  // the worker's sweep closed the socket
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
 
   std::string method_, path_, query_, request_id_, access_key_id_;
+  std::string head_;       // WriteSimple's response head
+  std::string json_body_;  // HandleJson's request body
   auth::Headers headers_;
   S3Request s3_request_;
   bool keep_alive_ = false;
@@ -660,16 +848,19 @@ class Connection final : public S3Exchange {
   std::unique_ptr<auth::BodyChecksum> checksum_;
 };
 
-awaitable<void> RunConnection(Server::Impl* server, tcp::socket socket) {
-  Connection connection(*server, std::move(socket));
+awaitable<void> RunConnection(Server::Impl* server, Worker* worker, tcp::socket socket) {
+  Connection connection(*server, *worker, std::move(socket));
   co_await connection.Run();
 }
 
 }  // namespace
 
 awaitable<void> Server::Impl::Accept() {
+  size_t next_worker = 0;
   while (!stopping.load()) {
-    tcp::socket socket(asio::make_strand(ioc));
+    // Connections go to the workers in turn; each stays on its worker's thread until it closes.
+    Worker* worker = workers[next_worker++ % workers.size()].get();
+    tcp::socket socket(worker->ioc);
     beast::error_code ec;
     co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
@@ -678,25 +869,24 @@ awaitable<void> Server::Impl::Accept() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, RunConnection(this, std::move(socket)), asio::detached);
+    asio::co_spawn(worker->ioc, RunConnection(this, worker, std::move(socket)), asio::detached);
   }
 }
 
 void Server::Impl::BeginShutdown() {
   if (stopping.exchange(true)) return;
-  spdlog::info("shutting down: waiting for {} in-flight request(s)", active_requests.load());
+  spdlog::info("shutting down: waiting for {} in-flight request(s)", ActiveRequests());
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
-  auto timer = std::make_shared<asio::steady_timer>(ioc);
+  auto timer = std::make_shared<asio::steady_timer>(workers[0]->ioc);
   WaitForIdleThenStop(timer, std::chrono::steady_clock::now() + options.shutdown_grace);
 }
 
 void Server::Impl::WaitForIdleThenStop(std::shared_ptr<asio::steady_timer> timer,
                                        std::chrono::steady_clock::time_point deadline) {
-  if (active_requests.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    ioc.stop();
+  if (ActiveRequests() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    for (auto& worker : workers) worker->ioc.stop();
     return;
   }
   timer->expires_after(std::chrono::milliseconds(50));
@@ -744,19 +934,20 @@ Status Server::Run() {
       impl.BeginShutdown();
     });
   }
-  asio::co_spawn(impl.ioc, impl.Accept(), asio::detached);
+  asio::co_spawn(impl.workers[0]->ioc, impl.Accept(), asio::detached);
+  for (auto& worker : impl.workers) worker->Sweep();  // also keeps each worker's run() going until stop()
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl.options.threads; ++i) {
-    threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (size_t i = 1; i < impl.workers.size(); ++i) {
+    threads.emplace_back([worker = impl.workers[i].get()] { worker->ioc.run(); });
   }
-  impl.ioc.run();
+  impl.workers[0]->ioc.run();
   for (std::thread& thread : threads) thread.join();
   spdlog::info("server stopped");
   return absl::OkStatus();
 }
 
 void Server::Stop() {
-  asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+  asio::post(impl_->workers[0]->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
 }
 
 }  // namespace openaml::http
