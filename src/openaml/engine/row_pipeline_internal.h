@@ -209,7 +209,8 @@ inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch,
 
 /// Read `reader` on its own thread into batches; `workers` threads (this one included) call
 /// `map(worker, const internal::RowBatch&, Out*)` -> Status on whole batches concurrently, and each batch's
-/// `Out` is then passed to `commit(Out&)` -> Status one batch at a time, in dataset order. With workers < 2
+/// `Out` is then passed to `commit(worker, Out&)` -> Status one batch at a time, in dataset order, on the
+/// thread of the worker that mapped it (so per-worker state needs no lock). With workers < 2
 /// everything runs on this thread. `Out` objects are recycled (map must reset what it fills).
 template <typename Out, typename Map, typename Commit>
 Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit&& commit) {
@@ -222,7 +223,7 @@ Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit
       OPENAML_RETURN_IF_ERROR(internal::FillBatch(reader, kRowsPerBatch, &batch, &end));
       if (batch.rows() == 0) break;
       OPENAML_RETURN_IF_ERROR(map(0, batch, &out));
-      OPENAML_RETURN_IF_ERROR(commit(out));
+      OPENAML_RETURN_IF_ERROR(commit(0, out));
     }
     return absl::OkStatus();
   }
@@ -281,7 +282,7 @@ Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit
         if (stop) return;
       }
       // Only this worker may commit now: the others wait for next_commit to move.
-      if (status.ok()) status = commit(outs[slot]);
+      if (status.ok()) status = commit(worker, outs[slot]);
       std::lock_guard lock(mu);
       ++next_commit;
       empty.push_back(slot);

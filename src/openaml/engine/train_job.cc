@@ -84,60 +84,60 @@ Result<std::map<int, recipe::FitSampler>> SampleNumeric(const DataSourceSpec& da
   return samplers;
 }
 
-/// Feature key -> dense index, in first-seen order. Keys are already well-mixed 64-bit hashes, so an open
-/// addressing table probed with the key's own bits is enough (and fast: a few hundred keys stay in L1).
-class KeyIndex {
+/// Feature key -> uint32 value. Keys are already well-mixed 64-bit hashes, so an open addressing table probed
+/// with the key's own bits is enough (and fast: a few hundred keys stay in L1).
+class KeyTable {
  public:
-  KeyIndex() { Rehash(1024); }
-  /// The index of `key`, inserting it (index = size()) when new; *inserted says which.
-  uint32_t Find(uint64_t key, bool* inserted) {
-    size_t slot = Slot(key);
-    while (true) {
-      uint32_t v = values_[slot];
-      if (v == 0) break;
-      if (keys_[slot] == key) {
-        *inserted = false;
-        return v - 1;
-      }
-      slot = (slot + 1) & mask_;
+  static constexpr uint32_t kNone = 0xFFFFFFFF;
+  KeyTable() { Rehash(1024); }
+  uint32_t Lookup(uint64_t key) const {
+    for (size_t slot = Slot(key);; slot = (slot + 1) & mask_) {
+      const Entry& e = slots_[slot];
+      if (e.key == key && e.value != kNone) return e.value;
+      if (e.value == kNone) return kNone;
     }
-    *inserted = true;
-    uint32_t index = static_cast<uint32_t>(order_.size());
-    order_.push_back(key);
-    keys_[slot] = key;
-    values_[slot] = index + 1;
-    if (order_.size() * 2 > keys_.size()) Rehash(keys_.size() * 2);
-    return index;
   }
-  const std::vector<uint64_t>& keys() const { return order_; }
+  /// Insert a key not in the table.
+  void Insert(uint64_t key, uint32_t value) {
+    if ((size_ + 1) * 4 > slots_.size()) Rehash(slots_.size() * 2);
+    Place(key, value);
+    ++size_;
+  }
 
  private:
+  struct Entry {
+    uint64_t key = 0;
+    uint32_t value = kNone;
+  };
   size_t Slot(uint64_t key) const { return (key ^ (key >> 29)) & mask_; }
-  void Rehash(size_t capacity) {
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, 0);
-    mask_ = capacity - 1;
-    for (size_t i = 0; i < order_.size(); ++i) {
-      size_t slot = Slot(order_[i]);
-      while (values_[slot]) slot = (slot + 1) & mask_;
-      keys_[slot] = order_[i];
-      values_[slot] = static_cast<uint32_t>(i + 1);
-    }
+  void Place(uint64_t key, uint32_t value) {
+    size_t slot = Slot(key);
+    while (slots_[slot].value != kNone) slot = (slot + 1) & mask_;
+    slots_[slot] = {key, value};
   }
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;  // index + 1; 0: empty slot
-  std::vector<uint64_t> order_;
-  size_t mask_ = 0;
+  void Rehash(size_t capacity) {
+    std::vector<Entry> old = std::move(slots_);
+    slots_.assign(capacity, Entry());
+    mask_ = capacity - 1;
+    for (const Entry& e : old)
+      if (e.value != kNone) Place(e.key, e.value);
+  }
+  std::vector<Entry> slots_;
+  size_t mask_ = 0, size_ = 0;
 };
 
-/// One batch of rows featurized by a worker: what the in-order commit needs.
+/// One batch of rows featurized by a worker: what the in-order commit needs. Features come as dense indexes
+/// when the worker's copy of the dictionary knows their key, else as kUnknown | position in `unknown`.
 struct FeaturizedBatch {
+  static constexpr uint32_t kUnknown = 0x80000000;
   std::vector<uint8_t> valid;           // per row: the target parsed
   std::vector<float> labels;            // per row (MULTICLASS: unused)
   std::string class_text;               // MULTICLASS: target texts, concatenated
   std::vector<uint32_t> class_ends;
-  std::vector<uint32_t> feature_ends;   // per row, into features
-  std::vector<recipe::Feature> features;
+  std::vector<uint32_t> feature_ends;   // per row, into entries/values
+  std::vector<uint32_t> entries;
+  std::vector<float> values;
+  std::vector<uint64_t> unknown;        // keys
   uint64_t bytes_read = 0;
   void Clear() {
     valid.clear();
@@ -145,7 +145,9 @@ struct FeaturizedBatch {
     class_text.clear();
     class_ends.clear();
     feature_ends.clear();
-    features.clear();
+    entries.clear();
+    values.clear();
+    unknown.clear();
   }
 };
 
@@ -212,7 +214,12 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   for (int w = 0; w < workers; ++w) extractors.emplace_back(program);
   std::vector<std::vector<recipe::Feature>> scratch(workers);
   std::vector<std::vector<std::string_view>> field_scratch(workers);
-  KeyIndex dictionary;
+  // The dictionary (key -> dense index in first-seen order) is grown by the commit; each worker keeps its own
+  // copy of what it has learned of it (updated in the commits it runs), looked up without locks.
+  KeyTable dictionary;
+  std::vector<uint64_t> keys;
+  std::vector<KeyTable> worker_dictionaries(workers);
+  const bool may_repeat = program->may_repeat_features();
   std::vector<double> sum_squares;
   std::vector<uint32_t> occurrences;
   std::vector<uint64_t> seen_in_row;  // per index: 1 + the row it last appeared in (merges repeated features)
@@ -259,13 +266,40 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
       out->labels.push_back(label);
       if (valid) {
         extractors[worker].Extract(row.fields, &features);
-        out->features.insert(out->features.end(), features.begin(), features.end());
+        const KeyTable& known = worker_dictionaries[worker];
+        for (const recipe::Feature& f : features) {
+          uint32_t index = known.Lookup(f.key);
+          if (index == KeyTable::kNone) {
+            index = FeaturizedBatch::kUnknown | static_cast<uint32_t>(out->unknown.size());
+            out->unknown.push_back(f.key);
+          }
+          out->entries.push_back(index);
+          out->values.push_back(f.value);
+        }
       }
-      out->feature_ends.push_back(static_cast<uint32_t>(out->features.size()));
+      out->feature_ends.push_back(static_cast<uint32_t>(out->entries.size()));
       return absl::OkStatus();
     });
   };
-  auto commit = [&](FeaturizedBatch& batch) -> Status {
+  auto commit = [&](int worker, FeaturizedBatch& batch) -> Status {
+    // New keys get the next indexes, in dataset order.
+    KeyTable& known = worker_dictionaries[worker];
+    for (uint32_t& entry : batch.entries) {
+      if (!(entry & FeaturizedBatch::kUnknown)) continue;
+      uint64_t key = batch.unknown[entry & ~FeaturizedBatch::kUnknown];
+      uint32_t index = dictionary.Lookup(key);
+      if (index == KeyTable::kNone) {
+        index = static_cast<uint32_t>(keys.size());
+        dictionary.Insert(key, index);
+        keys.push_back(key);
+        sum_squares.push_back(0);
+        occurrences.push_back(0);
+        seen_in_row.push_back(0);
+        position_in_row.push_back(0);
+      }
+      if (known.Lookup(key) == KeyTable::kNone) known.Insert(key, index);
+      entry = index;
+    }
     uint32_t begin = 0;
     uint32_t class_begin = 0;
     for (size_t r = 0; r < batch.valid.size(); ++r) {
@@ -309,33 +343,31 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
         }
       }
       ++row_number;
-      indices.clear();
-      values.clear();
-      for (uint32_t k = begin; k < end; ++k) {
-        const recipe::Feature& f = batch.features[k];
-        bool inserted;
-        uint32_t index = dictionary.Find(f.key, &inserted);
-        if (inserted) {
-          sum_squares.push_back(0);
-          occurrences.push_back(0);
-          seen_in_row.push_back(0);
-          position_in_row.push_back(0);
+      std::span<const uint32_t> row_indices(batch.entries.data() + begin, end - begin);
+      std::span<const float> row_values(batch.values.data() + begin, end - begin);
+      if (may_repeat) {  // the same feature twice in a row: one entry, values summed
+        indices.clear();
+        values.clear();
+        for (uint32_t k = begin; k < end; ++k) {
+          uint32_t index = batch.entries[k];
+          if (seen_in_row[index] == row_number) {
+            values[position_in_row[index]] += batch.values[k];
+            continue;
+          }
+          seen_in_row[index] = row_number;
+          position_in_row[index] = static_cast<uint32_t>(indices.size());
+          indices.push_back(index);
+          values.push_back(batch.values[k]);
         }
-        if (seen_in_row[index] == row_number) {  // the same feature twice in a row: one entry, values summed
-          values[position_in_row[index]] += f.value;
-          continue;
-        }
-        seen_in_row[index] = row_number;
-        position_in_row[index] = static_cast<uint32_t>(indices.size());
-        indices.push_back(index);
-        values.push_back(f.value);
+        row_indices = indices;
+        row_values = values;
       }
-      for (size_t k = 0; k < indices.size(); ++k) {
-        sum_squares[indices[k]] += static_cast<double>(values[k]) * values[k];
-        occurrences[indices[k]]++;
+      for (size_t k = 0; k < row_indices.size(); ++k) {
+        sum_squares[row_indices[k]] += static_cast<double>(row_values[k]) * row_values[k];
+        occurrences[row_indices[k]]++;
       }
       begin = end;
-      OPENAML_RETURN_IF_ERROR(cache->Append(label, indices, values));
+      OPENAML_RETURN_IF_ERROR(cache->Append(label, row_indices, row_values));
     }
     ticker.Tick(batch.bytes_read, batch.valid.size());
     return CheckCancelled(ctx);
@@ -354,7 +386,6 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
     return absl::FailedPreconditionError("a MULTICLASS model needs at least 2 classes in the training data");
 
   // 5. SGD.
-  const std::vector<uint64_t>& keys = dictionary.keys();
   std::vector<float> scale(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     double rms = occurrences[i] ? std::sqrt(sum_squares[i] / occurrences[i]) : 0;

@@ -1,5 +1,6 @@
 // FeatureCache: the featurized training rows of pass 1 in a compact binary form, so passes 2..N never
-// re-parse text (architecture.md). Rows are packed into blocks of about 1 MiB; blocks stay in memory up to
+// re-parse text (architecture.md). Rows are packed into blocks of about 256 KiB (a
+// block's rows are visited in shuffled order: it should fit in L2); blocks stay in memory up to
 // a budget and beyond it everything goes to an unlinked temporary file (bounded memory, nothing left behind).
 //
 // Block layout (32-bit little-endian words, fixed width so a block decodes with plain loads, no varints):
@@ -49,7 +50,7 @@ class FeatureCache {
   /// Make an empty cache; a spill file, if needed, is created in `directory` (empty: the system temp dir).
   /// `block_bytes`: target size of a block (tests use small ones to get many blocks from few rows).
   static Result<std::unique_ptr<FeatureCache>> Make(std::string directory, size_t memory_budget_bytes,
-                                                    size_t block_bytes = size_t{1} << 20);
+                                                    size_t block_bytes = size_t{256} << 10);
   ~FeatureCache();
 
   /// Append one row (indices and values of equal length).

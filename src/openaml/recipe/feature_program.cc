@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <emmintrin.h>
 #include <map>
 
 #include "openaml/common/str_cat.h"
@@ -95,7 +96,13 @@ class ProgramCompiler {
       for (int node : nodes) {
         bool seen = false;
         for (const auto& out : p_.outputs_) seen = seen || out.node == node;
-        if (!seen) p_.outputs_.push_back({node, HashToken(p_.nodes_[node].label)});
+        if (!seen) {
+          FeatureProgram::OutputNode out{node, HashToken(p_.nodes_[node].label), {}};
+          const FeatureProgram::Node& n = p_.nodes_[node];
+          if (n.op == FeatureProgram::NodeOp::kTransform && n.transform == TransformOp::kQuantileBin)
+            for (int token = 0; token <= n.param; ++token) out.token_keys.push_back(CombineHashes(out.seed, token));
+          p_.outputs_.push_back(std::move(out));
+        }
       }
       if (p_.outputs_.size() > limits_.max_output_features)
         return absl::InvalidArgumentError(StrCat(where, " \"", o.source, "\": the recipe produces more than ",
@@ -302,6 +309,16 @@ void FeatureProgram::Fit(std::vector<FitSampler>& samplers) {
   }
 }
 
+bool FeatureProgram::may_repeat_features() const {
+  for (const OutputNode& o : outputs_) {
+    const Node& n = nodes_[o.node];
+    if (n.kind == ValueKind::kText) return true;
+    if (n.kind == ValueKind::kTokens && !(n.op == NodeOp::kTransform && n.transform == TransformOp::kQuantileBin))
+      return true;
+  }
+  return false;
+}
+
 std::string FeatureProgram::FitJson() const {
   nlohmann::json nodes = nlohmann::json::array();
   for (const Node& node : nodes_) {
@@ -332,6 +349,45 @@ Status FeatureProgram::LoadFitJson(std::string_view text) {
   }
   return absl::OkStatus();
 }
+
+namespace {
+/// ApplyQuantileBin's result without a branchy search: token = 1 + number of boundaries <= value (as
+/// std::upper_bound counts them), 0 when missing.
+inline void QuantileBinInline(const NodeValue& in, const std::vector<double>& boundaries, NodeValue* out) {
+  out->hashes.clear();
+  if (in.missing) {
+    out->hashes.push_back(0);
+    return;
+  }
+  const double v = in.number;
+  const double* base = boundaries.data();
+  size_t n = boundaries.size();
+  if (n == 0) {
+    out->hashes.push_back(1);
+    return;
+  }
+  if (n <= 64) {
+    // Count the boundaries b with !(v < b) two at a time (SSE2): no chain of dependent loads.
+    const __m128d value = _mm_set1_pd(v);
+    __m128i less = _mm_setzero_si128();  // per lane: minus the number of boundaries above v
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) less = _mm_add_epi64(less, _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i))));
+    int64_t lanes[2];
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), less);
+    size_t above = static_cast<size_t>(-(lanes[0] + lanes[1]));
+    if (i < n && v < base[i]) ++above;
+    out->hashes.push_back(n - above + 1);
+    return;
+  }
+  while (n > 1) {
+    size_t half = n / 2;
+    base = (v < base[half - 1]) ? base : base + half;
+    n -= half;
+  }
+  size_t bin = static_cast<size_t>(base - boundaries.data()) + (v < *base ? 0 : 1);
+  out->hashes.push_back(bin + 1);
+}
+}  // namespace
 
 FeatureExtractor::FeatureExtractor(std::shared_ptr<const FeatureProgram> program)
     : program_(std::move(program)), values_(program_->nodes_.size()) {}
@@ -374,7 +430,7 @@ void FeatureExtractor::Extract(std::span<const std::string_view> fields, std::ve
       case TransformOp::kNoPunct: ApplyNoPunct(a, &v); break;
       case TransformOp::kNgram: ApplyNgram(a, node.param, &v); break;
       case TransformOp::kOsb: ApplyOsb(a, node.param, &v); break;
-      case TransformOp::kQuantileBin: ApplyQuantileBin(a, node.boundaries, &v); break;
+      case TransformOp::kQuantileBin: QuantileBinInline(a, node.boundaries, &v); break;
       case TransformOp::kNormalize: ApplyNormalize(a, node.mean, node.inverse_std, &v); break;
       case TransformOp::kCartesian:
         ApplyCartesian(a, nodes[node.in0].kind, values_[node.in1], nodes[node.in1].kind, &v);
@@ -396,7 +452,8 @@ void FeatureExtractor::Extract(std::span<const std::string_view> fields, std::ve
         for (std::string_view t : v.tokens) out->push_back({CombineHashes(o.seed, HashToken(t)), 1.0f});
         break;
       case ValueKind::kTokens:
-        for (uint64_t h : v.hashes) out->push_back({CombineHashes(o.seed, h), 1.0f});
+        for (uint64_t h : v.hashes)
+          out->push_back({h < o.token_keys.size() ? o.token_keys[h] : CombineHashes(o.seed, h), 1.0f});
         break;
     }
   }

@@ -63,6 +63,9 @@ class FeatureProgram {
   Status LoadFitJson(std::string_view json);
 
   size_t output_count() const { return outputs_.size(); }
+  /// Whether one record can yield the same feature key twice (text tokens, n-grams, OSB, cartesian
+  /// products); NUMERIC, BINARY, CATEGORICAL and quantile_bin outputs yield each key at most once.
+  bool may_repeat_features() const;
   const Schema& schema() const { return schema_; }
   const Recipe& recipe() const { return recipe_; }
 
@@ -84,6 +87,8 @@ class FeatureProgram {
   struct OutputNode {
     int node;
     uint64_t seed;
+    /// quantile_bin outputs: CombineHashes(seed, token) for tokens 0..bins, precomputed (a pure memo).
+    std::vector<uint64_t> token_keys;
   };
   Schema schema_;
   Recipe recipe_;

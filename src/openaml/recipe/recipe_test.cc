@@ -8,7 +8,10 @@
 #include "openaml/recipe/default_recipe.h"
 #include "openaml/recipe/feature_program.h"
 #include "openaml/recipe/recipe.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
 #include "openaml/recipe/transforms/registry.h"
+#include "openaml/schema/value_rules.h"
 
 namespace openaml::recipe {
 namespace {
@@ -137,6 +140,37 @@ TEST(RecipeCompile, TooManyOutputsRefused) {
 }
 
 std::vector<std::string_view> Row(std::vector<std::string_view> fields) { return fields; }
+
+TEST(FeatureExtractor, QuantileBinKeysEqualTheReferenceKernel) {
+ for (int bins : {20, 300}) {  // the short (linear count) and long (binary search) paths
+  std::string label = fmt::format("quantile_bin(age,{})", bins);
+  auto program = CompileText(fmt::format(R"J({{"outputs": ["{}"]}})J", label));
+  ASSERT_TRUE(program.ok());
+  std::vector<FitSampler> samplers(1);
+  int distinct = bins == 20 ? 37 : 5000;  // 37: ties, fewer distinct boundaries than bins
+  for (int i = 0; i < 10000; ++i) samplers[0].Add((i % distinct) * 0.5);
+  (*program)->Fit(samplers);
+  std::vector<double> boundaries = nlohmann::json::parse((*program)->FitJson())["nodes"][0]["boundaries"];
+  ASSERT_GT(boundaries.size(), bins == 20 ? 3u : 64u);
+  const uint64_t seed = HashToken(label);
+  FeatureExtractor extractor(*program);
+  std::vector<Feature> out;
+  std::vector<std::string> texts = {"", "-5", "0", "18", "1e9"};
+  for (double b : boundaries) {
+    texts.push_back(fmt::format("{}", b));
+    texts.push_back(fmt::format("{}", b + 0.25));
+    texts.push_back(fmt::format("{}", b - 0.25));
+  }
+  for (const std::string& text : texts) {
+    NodeValue in, reference;
+    in.missing = ParseNumeric(text, &in.number) != ValueState::kPresent;
+    ApplyQuantileBin(in, boundaries, &reference);
+    extractor.Extract(Row({text, "x", "", "", "", "1", "z"}), &out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].key, CombineHashes(seed, reference.hashes[0])) << text;
+  }
+ }
+}
 
 TEST(FeatureExtractor, MissingNumericGivesIndicatorAndBinsAreFitted) {
   auto program = CompileText(R"J({"outputs": ["age", "quantile_bin(age,5)"]})J");
