@@ -2,6 +2,7 @@
 // (spec §4.4). The one conversion every consumer (statistics, recipes, prediction) starts from.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,8 @@ class RecordTyper {
 
  private:
   std::vector<AttributeType> types_;
+  std::vector<uint32_t> numeric_;  // indexes of the NUMERIC attributes
+  std::vector<uint32_t> binary_;   // and of the BINARY ones
 };
 
 }  // namespace openaml
