@@ -337,8 +337,18 @@ Result<nlohmann::json> MlJobs::RunEvaluation(const nlohmann::json& doc, engine::
   auto training_statistics =
       ctx_.store->GetBlob(EntityKind::kDataSource, model.value("TrainingDataSourceId", ""), "statistics");
   std::string statistics = training_statistics.ok() ? training_statistics->value_or("") : "";
+  // "Evaluation on held-out data" (spec §9.5): the evaluation reads the very records the model was trained on —
+  // the training datasource itself, or one with the same location and the same rearrangement.
+  engine::EvaluateOptions options;
+  std::string training_id = model.value("TrainingDataSourceId", "");
+  if (training_id == datasource.value("DataSourceId", "")) {
+    options.same_datasource = true;
+  } else if (auto training = LoadEntity(*ctx_.store, EntityKind::kDataSource, training_id); training.ok()) {
+    options.same_datasource = training->value("DataLocationS3", "") == datasource.value("DataLocationS3", "") &&
+                              training->value("DataRearrangement", "") == datasource.value("DataRearrangement", "");
+  }
   OPENAML_ASSIGN_OR_RETURN(engine::EvaluationResult result,
-                           engine::EvaluateModel(model.value("_model_path", ""), spec, statistics, jc));
+                           engine::EvaluateModel(model.value("_model_path", ""), spec, statistics, options, jc));
   OPENAML_RETURN_IF_ERROR(ctx_.store->PutBlob(EntityKind::kEvaluation, id, "evaluation_detail", result.detail_json));
   log.Add(ctx_.NowMs(), "INFO", fmt::format("Number of records processed without error : {}", result.records));
   log.Add(ctx_.NowMs(), "INFO", fmt::format("Number of bad records : {}", result.invalid_records));

@@ -109,6 +109,19 @@ TEST_F(MlJobsTest, BinaryTutorialInMiniature) {
   CallResult detail = CallRaw("OpenAML_20241201.GetEvaluationDetail", R"({"EvaluationId":"ev"})");
   ASSERT_EQ(detail.status, 200);
   EXPECT_FALSE(detail.body["Detail"].get<std::string>().empty());
+  auto raised = [](const nlohmann::json& detail_doc, const std::string& name) {
+    for (const auto& a : detail_doc["alerts"])
+      if (a["name"] == name) return a["raised"].get<bool>();
+    ADD_FAILURE() << "no alert " << name;
+    return false;
+  };
+  // ds-eval is the complementary split of the same file: held out, no alert.
+  EXPECT_FALSE(raised(nlohmann::json::parse(detail.body["Detail"].get<std::string>()), "Evaluation on held-out data"));
+  ASSERT_EQ(Call("CreateEvaluation", {{"EvaluationId", "ev-same"}, {"MLModelId", "ml"}, {"EvaluationDataSourceId", "ds-train"}}).status, 200);
+  ASSERT_TRUE(api_->WaitForIdleForTest(60000));
+  CallResult same = CallRaw("OpenAML_20241201.GetEvaluationDetail", R"({"EvaluationId":"ev-same"})");
+  ASSERT_EQ(same.status, 200);
+  EXPECT_TRUE(raised(nlohmann::json::parse(same.body["Detail"].get<std::string>()), "Evaluation on held-out data"));
   // Statistics are served once the engine computes them (engine/datasource_job.cc); until then the extension
   // answers InvalidInputException rather than an empty document.
   CallResult stats = CallRaw("OpenAML_20241201.GetDataSourceStatistics", R"({"DataSourceId":"ds-train"})");
