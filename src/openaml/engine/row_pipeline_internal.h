@@ -31,27 +31,53 @@ struct PipelineRow {
 namespace internal {
 struct RowBatch {
   std::string bytes;
-  std::vector<uint32_t> ends;  // end offset of each field in bytes
+  std::vector<uint32_t> starts, ends;  // offsets of each field in bytes
   std::vector<uint32_t> file_index;
   std::vector<uint64_t> byte_offset;
   std::vector<uint64_t> bytes_read;
   size_t fields_per_row = 0;
   uint64_t sequence = 0;
   size_t rows() const { return file_index.size(); }
-  /// Row `r` (`fields` is scratch space for its field views; rows must be visited in order from 0 with
-  /// `start` carried between calls).
-  PipelineRow Row(size_t r, uint32_t* start, std::vector<std::string_view>* fields) const {
+  /// Copy one row in. Fields that lie one separator apart in the reader's buffer (the usual unquoted CSV
+  /// line) are copied with one memcpy for the whole row.
+  void Append(const DataRow& row, uint64_t read_so_far) {
+    const auto& f = row.fields;
+    fields_per_row = f.size();
+    bool contiguous = !f.empty();
+    for (size_t k = 1; k < f.size() && contiguous; ++k)
+      contiguous = f[k].data() == f[k - 1].data() + f[k - 1].size() + 1;
+    if (contiguous) {
+      const char* first = f.front().data();
+      const uint32_t base = static_cast<uint32_t>(bytes.size());
+      bytes.append(first, static_cast<size_t>(f.back().data() + f.back().size() - first));
+      for (std::string_view field : f) {
+        uint32_t start = base + static_cast<uint32_t>(field.data() - first);
+        starts.push_back(start);
+        ends.push_back(start + static_cast<uint32_t>(field.size()));
+      }
+    } else {
+      for (std::string_view field : f) {
+        starts.push_back(static_cast<uint32_t>(bytes.size()));
+        bytes.append(field);
+        ends.push_back(static_cast<uint32_t>(bytes.size()));
+      }
+    }
+    file_index.push_back(row.file_index);
+    byte_offset.push_back(row.byte_offset);
+    bytes_read.push_back(read_so_far);
+  }
+  /// Row `r` (`fields` is scratch space for its field views).
+  PipelineRow Row(size_t r, std::vector<std::string_view>* fields) const {
     size_t n = fields_per_row;
     fields->resize(n);
-    for (size_t k = 0; k < n; ++k) {
-      uint32_t end = ends[r * n + k];
-      (*fields)[k] = std::string_view(bytes.data() + *start, end - *start);
-      *start = end;
-    }
+    const uint32_t* s = starts.data() + r * n;
+    const uint32_t* e = ends.data() + r * n;
+    for (size_t k = 0; k < n; ++k) (*fields)[k] = std::string_view(bytes.data() + s[k], e[k] - s[k]);
     return PipelineRow{*fields, file_index[r], byte_offset[r], bytes_read[r]};
   }
   void Clear() {
     bytes.clear();
+    starts.clear();
     ends.clear();
     file_index.clear();
     byte_offset.clear();
@@ -108,14 +134,7 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
           end = true;
           break;
         }
-        batch->fields_per_row = row.fields.size();
-        for (std::string_view f : row.fields) {
-          batch->bytes.append(f);
-          batch->ends.push_back(static_cast<uint32_t>(batch->bytes.size()));
-        }
-        batch->file_index.push_back(row.file_index);
-        batch->byte_offset.push_back(row.byte_offset);
-        batch->bytes_read.push_back(reader.report().bytes_read);
+        batch->Append(row, reader.report().bytes_read);
       }
       std::lock_guard lock(mu);
       full.push_back(batch);
@@ -143,18 +162,7 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
       }
     }
     if (finished) break;
-    size_t n = batch->fields_per_row;
-    fields.resize(n);
-    uint32_t start = 0;
-    for (size_t r = 0; r < batch->rows() && result.ok(); ++r) {
-      for (size_t k = 0; k < n; ++k) {
-        uint32_t end = batch->ends[r * n + k];
-        fields[k] = std::string_view(batch->bytes.data() + start, end - start);
-        start = end;
-      }
-      PipelineRow row{fields, batch->file_index[r], batch->byte_offset[r], batch->bytes_read[r]};
-      result = consume(row);
-    }
+    for (size_t r = 0; r < batch->rows() && result.ok(); ++r) result = consume(batch->Row(r, &fields));
     std::lock_guard lock(mu);
     empty.push_back(batch);
     if (!result.ok()) stop = true;
@@ -174,8 +182,7 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
 /// Visit the rows of a batch in order: `f(const PipelineRow&)` returning Status.
 template <typename F>
 Status ForBatchRows(const internal::RowBatch& batch, std::vector<std::string_view>* scratch, F&& f) {
-  uint32_t start = 0;
-  for (size_t r = 0; r < batch.rows(); ++r) OPENAML_RETURN_IF_ERROR(f(batch.Row(r, &start, scratch)));
+  for (size_t r = 0; r < batch.rows(); ++r) OPENAML_RETURN_IF_ERROR(f(batch.Row(r, scratch)));
   return absl::OkStatus();
 }
 
@@ -194,14 +201,7 @@ inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch,
       *end = true;
       return absl::OkStatus();
     }
-    batch->fields_per_row = row.fields.size();
-    for (std::string_view f : row.fields) {
-      batch->bytes.append(f);
-      batch->ends.push_back(static_cast<uint32_t>(batch->bytes.size()));
-    }
-    batch->file_index.push_back(row.file_index);
-    batch->byte_offset.push_back(row.byte_offset);
-    batch->bytes_read.push_back(reader.report().bytes_read);
+        batch->Append(row, reader.report().bytes_read);
   }
   return absl::OkStatus();
 }

@@ -99,7 +99,7 @@ class KeyTable {
   }
   /// Insert a key not in the table.
   void Insert(uint64_t key, uint32_t value) {
-    if ((size_ + 1) * 4 > slots_.size()) Rehash(slots_.size() * 2);
+    if ((size_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
     Place(key, value);
     ++size_;
   }

@@ -369,8 +369,17 @@ inline void QuantileBinInline(const NodeValue& in, const std::vector<double>& bo
   if (n <= 64) {
     // Count the boundaries b with !(v < b) two at a time (SSE2): no chain of dependent loads.
     const __m128d value = _mm_set1_pd(v);
-    __m128i less = _mm_setzero_si128();  // per lane: minus the number of boundaries above v
+    __m128i less = _mm_setzero_si128(), less2 = _mm_setzero_si128();  // per lane: minus the count above v
     size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      __m128i a = _mm_add_epi64(_mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i))),
+                                _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 2))));
+      __m128i b = _mm_add_epi64(_mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 4))),
+                                _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 6))));
+      less = _mm_add_epi64(less, a);
+      less2 = _mm_add_epi64(less2, b);
+    }
+    less = _mm_add_epi64(less, less2);
     for (; i + 2 <= n; i += 2) less = _mm_add_epi64(less, _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i))));
     int64_t lanes[2];
     _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), less);
