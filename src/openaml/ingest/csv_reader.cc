@@ -96,22 +96,31 @@ PlainScan ScanPlain(const char* p, const char* limit, char delimiter, std::vecto
   const __m128i quotes = _mm_set1_epi8('"');
   while (limit - p >= 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, delimiters), _mm_cmpeq_epi8(block, newlines)),
-                     _mm_cmpeq_epi8(block, quotes))));
-    while (mask != 0) {
-      const char* c = p + __builtin_ctz(mask);
-      mask &= mask - 1;
-      if (*c == delimiter) {
-        fields->emplace_back(field, c - field);
-        field = c + 1;
-      } else if (*c == '\n') {
-        fields->emplace_back(field, c - field);
-        *line_end = c;
-        return PlainScan::kLineEnd;
-      } else {
-        return PlainScan::kQuote;
+    // Delimiters in one mask, the characters that end the fast path ('\n', '"') in another: no per-bit
+    // test of which character was found.
+    unsigned delimiter_mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, delimiters)));
+    const unsigned stop_mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, newlines), _mm_cmpeq_epi8(block, quotes))));
+    if (stop_mask != 0) {
+      const unsigned first = stop_mask & (0u - stop_mask);
+      const char* c = p + __builtin_ctz(stop_mask);
+      if (*c == '"') return PlainScan::kQuote;
+      delimiter_mask &= first - 1;
+      while (delimiter_mask != 0) {
+        const char* d = p + __builtin_ctz(delimiter_mask);
+        delimiter_mask &= delimiter_mask - 1;
+        fields->emplace_back(field, d - field);
+        field = d + 1;
       }
+      fields->emplace_back(field, c - field);
+      *line_end = c;
+      return PlainScan::kLineEnd;
+    }
+    while (delimiter_mask != 0) {
+      const char* d = p + __builtin_ctz(delimiter_mask);
+      delimiter_mask &= delimiter_mask - 1;
+      fields->emplace_back(field, d - field);
+      field = d + 1;
     }
     p += 16;
   }
