@@ -1,6 +1,7 @@
 // The openaml HTTP server: one port for the S3 API, the JSON-protocol APIs (Amazon ML) and GET /healthz.
 //
-// Boost.Asio/Beast, an io_context run by N threads, one coroutine per keep-alive connection. Each request:
+// Boost.Asio/Beast, N workers (an io_context and a thread each; a connection stays on the worker that accepted
+// it), one coroutine per keep-alive connection. Each request:
 //   1. read the header (limits: 64 KiB of header, idle timeout);
 //   2. GET /healthz answers 200 unauthenticated;
 //   3. POST / with X-Amz-Target: read the JSON body (16 MiB at most), verify SigV4 with the body's hash, hand
