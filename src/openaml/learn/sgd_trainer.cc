@@ -117,6 +117,7 @@ void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* i
   Coord& bias = st.b[0];
   const float* scale = s.scale;
   const bool binary = s.type == ModelType::kBinary;
+  Coord scratch;
   double loss = 0;
   const size_t rows = order.size();
   for (size_t o = 0; o < rows; ++o) {
@@ -135,7 +136,7 @@ void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* i
     const uint32_t r = order[o];
     const uint32_t begin = block.begin(r), n = block.end(r) - begin;
     const Index* idx = ix + begin;
-    if (x.size() < n) x.resize(n);
+    if (x.size() < n + 4) x.resize(n + 4);
     float* xs = x.data();
     // Four partial sums: no chain of dependent additions through the whole row.
     float part[4] = {0, 0, 0, 0};
@@ -176,8 +177,22 @@ void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* i
           if (xs[j] != 0) Update<kL1>(w[idx[j]], g * xs[j], s.reg);
       }
     }
-    for (; k < n; ++k)
-      if (xs[k] != 0) Update<kL1>(w[idx[k]], g * xs[k], s.reg);
+    if (k < n) {
+      // The last 1-3 entries as one group padded with a scratch coordinate whose x is 0 (left untouched).
+      Coord* c[4] = {&scratch, &scratch, &scratch, &scratch};
+      float tail[4] = {0, 0, 0, 0};
+      for (uint32_t j = k; j < n; ++j) {
+        c[j - k] = &w[idx[j]];
+        tail[j - k] = xs[j];
+      }
+      bool distinct = c[0] != c[1] && (n - k < 3 || (c[0] != c[2] && c[1] != c[2]));
+      if (distinct) {
+        Update4<kL1>(c[0], c[1], c[2], c[3], g, tail, s.reg);
+      } else {
+        for (; k < n; ++k)
+          if (xs[k] != 0) Update<kL1>(w[idx[k]], g * xs[k], s.reg);
+      }
+    }
   }
   totals.loss += loss;
   totals.seen += order.size();
@@ -284,6 +299,10 @@ void Merge(const std::vector<State>& copies, const Reg& reg, std::vector<Coord> 
 
 }  // namespace
 
+double AutomaticAlpha(uint64_t rows) {
+  return std::clamp(0.1 * std::sqrt(10000.0 / static_cast<double>(std::max<uint64_t>(rows, 1))), 0.1, 0.3);
+}
+
 Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<const float> scale,
                            const SgdOptions& options) {
   const size_t width = options.type == ModelType::kMulticlass ? options.classes : 1;
@@ -297,7 +316,7 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
   setup.type = options.type;
   setup.width = width;
   setup.scale = padded_scale.data();
-  setup.reg.inv_alpha = static_cast<float>(1 / options.alpha);
+  setup.reg.inv_alpha = static_cast<float>(1 / (options.alpha > 0 ? options.alpha : AutomaticAlpha(cache.rows())));
   setup.reg.beta = static_cast<float>(options.beta);
   // Amazon ML's amounts are per example; FTRL's penalties apply to sums of gradients over a pass.
   setup.reg.l1 = static_cast<float>(options.parameters.l1 * rows);

@@ -32,7 +32,8 @@ struct SgdOptions {
   size_t classes = 2;              // MULTICLASS: number of classes (labels 0..classes-1 in the cache)
   std::vector<uint32_t> label_map;  // MULTICLASS, optional: cache label -> class column
   TrainingParameters parameters;
-  double alpha = 0.1;              // FTRL base learning rate (per-coordinate adaptive)
+  /// FTRL base learning rate (per-coordinate adaptive); 0: chosen from the data by AutomaticAlpha().
+  double alpha = 0;
   double beta = 1.0;
   double tolerance = 1e-3;         // early stop when the pass loss improves less than this, relatively
   double target_mean = 0, target_std = 1;  // REGRESSION: the cache holds raw targets; trained standardised
@@ -54,6 +55,12 @@ struct SgdResult {
 
 /// Train on every row of `cache` whose feature indexes are < feature_count; feature k's values are multiplied
 /// by `scale[k]` (per-feature scaling so raw numbers of any magnitude train well).
+/// The base learning rate for `rows` training rows (spec §8.2: "chosen automatically from the data"): 0.1
+/// from 10,000 rows up, growing as 1/sqrt(rows) below that to at most 0.3. Few rows make few updates, and
+/// AdaGrad-style steps shrink with each one: a small data set needs a larger base step to converge within its
+/// passes, a large one a small step for a quiet final model (bench/engine/multiclass_regression_vs_sklearn.py).
+double AutomaticAlpha(uint64_t rows);
+
 Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<const float> scale,
                            const SgdOptions& options);
 
