@@ -138,7 +138,9 @@ inline ValueState ParseBinaryInline(std::string_view text, bool* value) {
   const char* p = text.data();
   const size_t n = text.size();
   if (n == 0) return ValueState::kMissing;
-  if (!IsSpace(*p) && !IsSpace(p[n - 1]) && ParseSimpleDecimal(p, p + n, value)) return ValueState::kPresent;
+  // Plain decimals first: surrounding whitespace makes the fast path decline (it accepts only signs, digits
+  // and one '.'), and the general path strips it.
+  if (ParseSimpleDecimal(p, p + n, value)) return ValueState::kPresent;
   const char* end = p + n;
   if (IsSpace(*p) || IsSpace(end[-1])) {
     while (p < end && IsSpace(*p)) ++p;
