@@ -172,6 +172,25 @@ TEST(FeatureExtractor, QuantileBinKeysEqualTheReferenceKernel) {
  }
 }
 
+TEST(FeatureExtractor, CategoricalKeysAreTheOutputSeedCombinedWithTheTokenHash) {
+  auto program = CompileText(R"J({"outputs": ["ALL_CATEGORICAL"]})J");
+  ASSERT_TRUE(program.ok());
+  FeatureExtractor extractor(*program);
+  std::vector<Feature> out;
+  const uint64_t job_seed = HashToken("job"), second_seed = HashToken("'2nd'");
+  // Tokens of equal length and ends, an empty one, long ones, repeated in mixed order.
+  std::vector<std::string> tokens = {"ab", "ab", "aXb", "aYb", "", "a", "a", std::string(25, 'q'), "aYb", "aXb",
+                                     std::string(25, 'q'), "", "blue-collar", "admin.", "blue-collar"};
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& t : tokens) {
+      extractor.Extract(Row({"1", t, "", "", "", "1", "z"}), &out);
+      ASSERT_EQ(out.size(), 2u);
+      EXPECT_EQ(out[0].key, CombineHashes(job_seed, HashToken(t))) << t;
+      EXPECT_EQ(out[1].key, CombineHashes(second_seed, HashToken("z")));
+    }
+  }
+}
+
 TEST(FeatureExtractor, MissingNumericGivesIndicatorAndBinsAreFitted) {
   auto program = CompileText(R"J({"outputs": ["age", "quantile_bin(age,5)"]})J");
   ASSERT_TRUE(program.ok());
