@@ -134,9 +134,9 @@ std::vector<double> QuantileSketch::QuantilesOf(const std::vector<std::pair<doub
   size_t index = 0;
   uint64_t cumulative = items.empty() ? 0 : items[0].second;
   for (int i = 0; i <= n; ++i) {
-    // Smallest value whose cumulative weight reaches ceil(i/n * total) (at least 1).
-    const long double target_ld = static_cast<long double>(i) * total / n;
-    uint64_t target = static_cast<uint64_t>(std::ceil(target_ld));
+    // Smallest value whose cumulative weight reaches ceil(i/n * total) (at least 1), in exact integers.
+    const unsigned __int128 scaled = static_cast<unsigned __int128>(i) * total;
+    uint64_t target = static_cast<uint64_t>((scaled + static_cast<unsigned>(n) - 1) / static_cast<unsigned>(n));
     if (target == 0) target = 1;
     while (cumulative < target && index + 1 < items.size()) cumulative += items[++index].second;
     result.push_back(items[index].first);

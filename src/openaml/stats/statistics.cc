@@ -546,24 +546,6 @@ struct StatsAccumulator::Impl {
     }
   }
 
-  uint64_t Code(const AttributeState& a, const TypedValue& v) const {
-    if (a.type == AttributeType::kCategorical) {
-      return a.last_category == ValueCounter::kUntracked ? kUntrackedCode : a.last_category;
-    }
-    if (v.state == ValueState::kMissing) return kMissingCode;
-    if (v.state == ValueState::kInvalid) return kInvalidCode;
-    switch (a.type) {
-      case AttributeType::kNumeric:
-        return std::bit_cast<uint64_t>(v.number == 0.0 ? 0.0 : v.number);
-      case AttributeType::kBinary:
-        return v.number != 0.0 ? 1 : 0;
-      case AttributeType::kCategorical:
-      case AttributeType::kText:
-        return 0;
-    }
-    return 0;
-  }
-
   void Sample(const TypedValue* values, uint64_t h) {
     if (sample_hashes.empty()) {
       // Reserve once (pages are touched only as the sample fills): no copying as it grows.
@@ -578,12 +560,25 @@ struct StatsAccumulator::Impl {
       }
     }
     sample_hashes.push_back(h);
-    for (size_t i = 0; i < sample.size(); ++i) {
+    // One loop per type (no type test per value). Codes: see SampleColumn.
+    for (uint32_t i : numeric_attributes) {
+      const TypedValue& v = values[i];
+      sample[i].codes.push_back(v.state == ValueState::kPresent ? std::bit_cast<uint64_t>(v.number == 0.0 ? 0.0 : v.number)
+                                : v.state == ValueState::kMissing ? kMissingCode
+                                                                  : kInvalidCode);
+    }
+    for (uint32_t i : binary_attributes) {
+      const TypedValue& v = values[i];
+      sample[i].codes.push_back(v.state == ValueState::kPresent ? (v.number != 0.0 ? 1 : 0)
+                                : v.state == ValueState::kMissing ? kMissingCode
+                                                                  : kInvalidCode);
+    }
+    for (uint32_t i : categorical_attributes) {
+      const uint32_t id = attributes[i].last_category;
+      sample[i].codes.push_back(id == ValueCounter::kUntracked ? kUntrackedCode : id);
+    }
+    for (uint32_t i : text_attributes) {
       SampleColumn& column = sample[i];
-      if (attributes[i].type != AttributeType::kText) {
-        column.codes.push_back(Code(attributes[i], values[i]));
-        continue;
-      }
       token_hashes_scratch.clear();
       ForEachWord(values[i].text, word_scratch, [&](std::string_view word) {
         if (token_hashes_scratch.size() < kMaxSampledTokensPerValue) token_hashes_scratch.push_back(HashText(word));
