@@ -183,7 +183,8 @@ class ValueCounter {
     keys_.emplace_back(key);
     counts_.push_back(1);
     slots_[slot] = Slot{k, id};
-    if (keys_.size() * 2 > slots_.size()) Grow();
+    // At most a quarter full while small (few collisions, so the look-up rarely probes twice), half beyond.
+    if (keys_.size() * (slots_.size() < 8192 ? 4 : 2) > slots_.size()) Grow();
     return id;
   }
 
