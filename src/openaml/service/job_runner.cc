@@ -69,7 +69,7 @@ void JobRunner::Stop() {
 
 size_t JobRunner::pending_count() {
   std::lock_guard lock(mu_);
-  return queue_.size() + running_.size();
+  return queue_.size() + running_.size() + failing_;
 }
 
 void JobRunner::WorkerLoop() {
@@ -84,10 +84,12 @@ void JobRunner::WorkerLoop() {
       JobReadiness readiness = handler_.Check(key, &message);
       if (readiness == JobReadiness::kFail) {
         it = queue_.erase(it);
+        ++failing_;
         lock.unlock();
         handler_.Fail(key, message);
         store_.RemoveJob(key.kind, key.id).IgnoreError();  // worst case the next start drops it in Recover()
         lock.lock();
+        --failing_;
         it = queue_.begin();  // the queue may have changed while unlocked
         continue;
       }

@@ -79,6 +79,7 @@ class JobRunner {
   std::condition_variable cv_;
   std::deque<storage::JobRecord> queue_;                         // guarded by mu_
   std::map<JobKey, std::shared_ptr<std::atomic<bool>>> running_;  // guarded by mu_
+  size_t failing_ = 0;  // jobs out of the queue whose failure is being recorded (still pending); guarded by mu_
   bool stopping_ = false;                                         // guarded by mu_
   std::vector<std::thread> workers_;
 };
