@@ -138,6 +138,20 @@ TEST(Statistics, CategoricalValuesOfEveryLengthAreKeptApart) {
   }
 }
 
+TEST(Statistics, ShortTypedRecordsReadMissingValuesAsEmpty) {
+  // Add() with fewer values than attributes: the rest read as empty fields (as RecordTyper gives them).
+  StatsAccumulator acc(MakeSchema({{"n", AttributeType::kNumeric}, {"c", AttributeType::kCategorical}}));
+  TypedRecord record(1);
+  record[0] = TypedValue{ValueState::kPresent, 2.5, "2.5"};
+  acc.Add(record);
+  const DataSourceStatistics stats = acc.Finish();
+  EXPECT_EQ(stats.records_processed, 1u);
+  EXPECT_EQ(stats.attributes[0].numeric->count, 1u);
+  EXPECT_EQ(*stats.attributes[0].numeric->max, 2.5);
+  ASSERT_EQ(stats.attributes[1].categorical->top_values.size(), 1u);
+  EXPECT_EQ(stats.attributes[1].categorical->top_values[0].value, "");
+}
+
 TEST(Statistics, CategoricalMemoryIsBoundedAndSaysSo) {
   StatsOptions options;
   options.max_distinct_values = 10;
