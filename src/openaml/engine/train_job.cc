@@ -9,6 +9,7 @@
 //   5. TrainSgd over the cache; AssembleWeights trims to sgd.maxMLModelSizeInBytes;
 //   6. write the model file atomically.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -410,8 +411,15 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
           std::lower_bound(sorted_classes.begin(), sorted_classes.end(), class_names[i]) - sorted_classes.begin());
   }
   int max_passes = params.max_passes;
+  const uint64_t rows_per_pass = cache->rows();
+  auto pass_start = std::chrono::steady_clock::now();
   options.on_pass = [&](int pass, double loss) {
-    Progress(ctx, StrCat("pass ", pass, " of ", max_passes), static_cast<double>(pass) / max_passes);
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - pass_start).count();
+    pass_start = now;
+    uint64_t rate = seconds > 0 ? static_cast<uint64_t>(static_cast<double>(rows_per_pass) / seconds) : 0;
+    Progress(ctx, StrCat("pass ", pass, " of ", max_passes, ": ", rows_per_pass, " rows, ", rate, " rows/s"),
+             static_cast<double>(pass) / max_passes);
     Log(ctx, "INFO", StrCat("Pass ", pass, ": mean training loss ", loss));
   };
   OPENAML_ASSIGN_OR_RETURN(learn::SgdResult trained, learn::TrainSgd(*cache, keys.size(), scale, options));
