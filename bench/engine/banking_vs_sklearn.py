@@ -12,15 +12,11 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from banking_features import DATA, RECIPE, ROOT, SCHEMA, openaml_binary, sklearn_features
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-OPENAML = os.path.join(BUILD, "openaml") if os.path.exists(os.path.join(BUILD, "openaml")) else os.path.join(BUILD, "openaml-engine")
-DATA = os.path.join(ROOT, "examples/banking/banking.csv")
-SCHEMA = os.path.join(ROOT, "examples/banking/banking.csv.schema")
-RECIPE = '{"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,50)"]}'
-NUMERIC = ["age", "duration", "campaign", "pdays", "emp_var_rate", "cons_price_idx", "cons_conf_idx", "euribor3m", "nr_employed"]
-CATEGORICAL = ["job", "marital", "education", "default", "housing", "loan", "contact", "month", "day_of_week", "poutcome"]
+OPENAML = openaml_binary(BUILD)
 
 df = pd.read_csv(DATA)
 rows = []
@@ -43,14 +39,8 @@ with tempfile.TemporaryDirectory() as tmp:
         tr, te = pd.read_csv(train_csv), pd.read_csv(test_csv)
         enc = OneHotEncoder(handle_unknown="ignore")
         kb = KBinsDiscretizer(n_bins=50, encode="onehot", strategy="quantile")
-        import scipy.sparse as sp
-        def feats(d, fit):
-            prev = d[["previous"]].where(d[["previous"]] <= 1, 0).values
-            c = enc.fit_transform(d[CATEGORICAL]) if fit else enc.transform(d[CATEGORICAL])
-            n = kb.fit_transform(d[NUMERIC]) if fit else kb.transform(d[NUMERIC])
-            return sp.hstack([c, n, prev]).tocsr()
         import warnings; warnings.filterwarnings("ignore")
-        Xtr, Xte = feats(tr, True), feats(te, False)
+        Xtr, Xte = sklearn_features(enc, kb, tr, True), sklearn_features(enc, kb, te, False)
         t_prep = time.perf_counter() - t0
         t0 = time.perf_counter(); lr = LogisticRegression(max_iter=1000).fit(Xtr, tr.y); t_lr = time.perf_counter() - t0
         t0 = time.perf_counter(); sgd = SGDClassifier(loss="log_loss", random_state=seed).fit(Xtr, tr.y); t_sgd = time.perf_counter() - t0

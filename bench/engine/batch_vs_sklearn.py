@@ -13,24 +13,18 @@ Prints rows/s of each and the ratio (target: openaml >= 5x), and the AUC of both
 file's `y` column as a sanity check that both predicted the same thing. Machine load skews wall times
 (uptime is printed); compare the ratio.
 """
-import csv, json, os, resource, subprocess, sys, tempfile, time, warnings
+import os, resource, subprocess, sys, tempfile, time, warnings
 
-import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from banking_features import DATA, RECIPE, ROOT, SCHEMA, openaml_binary, sklearn_features
+
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
 ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
-OPENAML = os.path.join(BUILD, "openaml") if os.path.exists(os.path.join(BUILD, "openaml")) else os.path.join(BUILD, "openaml-engine")
-BANKING = os.path.join(ROOT, "examples/banking/banking.csv")
-SCHEMA = os.path.join(ROOT, "examples/banking/banking.csv.schema")
-RECIPE = '{"outputs":["ALL_BINARY","ALL_CATEGORICAL","quantile_bin(ALL_NUMERIC,50)"]}'
-NUMERIC = ["age", "duration", "campaign", "pdays", "emp_var_rate", "cons_price_idx", "cons_conf_idx", "euribor3m", "nr_employed"]
-CATEGORICAL = ["job", "marital", "education", "default", "housing", "loan", "contact", "month", "day_of_week", "poutcome"]
+OPENAML = openaml_binary(BUILD)
 warnings.filterwarnings("ignore")
 
 
@@ -44,7 +38,7 @@ def generated_file(rows):
     subprocess.run(["ninja", "-C", BUILD, "-j2", "ingest_benchmark"], check=True, stdout=subprocess.DEVNULL)
     gen = os.path.join(BUILD, "bench/ingest/ingest_benchmark")
     source = path + ".gen"
-    subprocess.run([gen, "generate", source, str(rows * 130), "7", BANKING], check=True)
+    subprocess.run([gen, "generate", source, str(rows * 130), "7", DATA], check=True)
     with open(source) as src, open(path + ".tmp", "w") as out:
         for i, line in enumerate(src):
             if i > rows:
@@ -55,22 +49,15 @@ def generated_file(rows):
     return path
 
 
-def sklearn_features(enc, kb, d, fit):
-    prev = d[["previous"]].where(d[["previous"]] <= 1, 0).values
-    c = enc.fit_transform(d[CATEGORICAL]) if fit else enc.transform(d[CATEGORICAL])
-    n = kb.fit_transform(d[NUMERIC]) if fit else kb.transform(d[NUMERIC])
-    return sp.hstack([c, n, prev]).tocsr()
-
-
 def main():
     big = generated_file(ROWS)
     print(f"batch prediction benchmark: {ROWS} rows, {os.path.getsize(big) / 1e6:.0f} MB ({big})")
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
     with tempfile.TemporaryDirectory() as tmp:
         model, out = os.path.join(tmp, "model"), os.path.join(tmp, "out.csv")
-        subprocess.run([OPENAML, "train", BANKING, "--schema", SCHEMA, "--recipe", RECIPE, "--seed", "1", "-o", model,
+        subprocess.run([OPENAML, "train", DATA, "--schema", SCHEMA, "--recipe", RECIPE, "--seed", "1", "-o", model,
                         "--quiet"], check=True)
-        train = pd.read_csv(BANKING)
+        train = pd.read_csv(DATA)
         enc, kb = OneHotEncoder(handle_unknown="ignore"), KBinsDiscretizer(n_bins=50, encode="onehot", strategy="quantile")
         lr = LogisticRegression(max_iter=1000).fit(sklearn_features(enc, kb, train, True), train.y)
 

@@ -154,7 +154,8 @@ TEST(EngineBanking, RealtimePredictionEqualsBatchLineAndBadRecordsLeaveBlankLine
 }
 
 // Batch output spans many chunks scored on several threads: every line is still the line of its own input
-// record, in input order, with bad records (at chunk edges too) as blank lines, in every file.
+// record, in input order, with bad records (at batch edges, and after the last rows) as blank lines, in
+// every file.
 TEST(EngineBanking, ParallelBatchKeepsInputOrderAcrossChunksAndFiles) {
   TempDir dir;
   JobContext ctx;
@@ -169,14 +170,16 @@ TEST(EngineBanking, ParallelBatchKeepsInputOrderAcrossChunksAndFiles) {
                                           "euribor3m", "nr_employed"};
   std::string header;
   for (const std::string& n : names) header += (header.empty() ? "" : ",") + n;
-  const std::set<int> bad = {0, 4095, 4096, 4097, 8191, 9999};
+  // Files 0 and 1: bad records at batch edges; file 2: bad records only after its last full batch of rows.
+  const std::vector<int> rows_in = {10000, 10000, 2050};
+  const std::vector<std::set<int>> bad = {{0, 4095, 4096, 4097, 8191, 9999}, {0, 4095, 4096, 4097, 8191, 9999}, {2048, 2049}};
   DataSourceSpec batch;
   batch.schema = *Schema::FromJson(ReadFile(kBanking + "banking-batch.csv.schema"));
-  std::vector<std::vector<std::string>> expected(2);
-  for (int file = 0; file < 2; ++file) {
+  std::vector<std::vector<std::string>> expected(3);
+  for (int file = 0; file < 3; ++file) {
     std::string csv = header + "\n";
-    for (int r = 0; r < 10000; ++r) {
-      if (bad.count(r)) {
+    for (int r = 0; r < rows_in[file]; ++r) {
+      if (bad[file].count(r)) {
         csv += "1,2,3\n";
         expected[file].push_back("");
         continue;
@@ -196,17 +199,17 @@ TEST(EngineBanking, ParallelBatchKeepsInputOrderAcrossChunksAndFiles) {
     }
     batch.files.push_back(MakeMemoryDataFile("mem://batch" + std::to_string(file) + ".csv", csv));
   }
-  std::vector<std::string> outs(2);
+  std::vector<std::string> outs(3);
   auto result = BatchPredict(request.model_path, batch, 0.5, false,
                              [&](size_t i) -> Result<std::unique_ptr<ByteSink>> { return std::make_unique<StringSink>(&outs[i]); }, ctx);
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->total_records, 20000u);
-  EXPECT_EQ(result->invalid_records, 2 * bad.size());
-  for (int file = 0; file < 2; ++file) {
+  EXPECT_EQ(result->total_records, 22050u);
+  EXPECT_EQ(result->invalid_records, 14u);
+  for (int file = 0; file < 3; ++file) {
     std::vector<std::string> lines;
     std::stringstream ss(outs[file]);
     for (std::string line; std::getline(ss, line);) lines.push_back(line);
-    ASSERT_EQ(lines.size(), 10001u);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(rows_in[file]) + 1);
     EXPECT_EQ(lines[0], "bestAnswer,score");
     for (size_t r = 0; r < expected[file].size(); ++r) ASSERT_EQ(lines[r + 1], expected[file][r]) << "file " << file << " row " << r;
   }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "openaml/common/status.h"
@@ -37,7 +38,11 @@ struct RowBatch {
   std::vector<uint64_t> bytes_read;
   size_t fields_per_row = 0;
   uint64_t sequence = 0;
+  /// Bad records met while filling, each with the number of this batch's rows read before it (only when the
+  /// pipeline is asked to keep them: see ForEachBatchOrdered).
+  std::vector<std::pair<uint32_t, BadRecord>> bad_records;
   size_t rows() const { return file_index.size(); }
+  bool empty() const { return rows() == 0 && bad_records.empty(); }
   /// Copy one row in. Fields that lie one separator apart in the reader's buffer (the usual unquoted CSV
   /// line) are copied with one memcpy for the whole row.
   void Append(const DataRow& row, uint64_t read_so_far) {
@@ -82,8 +87,28 @@ struct RowBatch {
     file_index.clear();
     byte_offset.clear();
     bytes_read.clear();
+    bad_records.clear();
   }
 };
+
+/// Fill `batch` with up to `max_rows` rows of `reader`; sets *end at the end of the data or on an error.
+inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch, bool* end) {
+  batch->Clear();
+  DataRow row;
+  while (batch->rows() < max_rows) {
+    Result<bool> more = reader.Next(&row);
+    if (!more.ok()) {
+      *end = true;
+      return more.status();
+    }
+    if (!*more) {
+      *end = true;
+      return absl::OkStatus();
+    }
+    batch->Append(row, reader.report().bytes_read);
+  }
+  return absl::OkStatus();
+}
 }  // namespace internal
 
 /// Call `consume(const PipelineRow&)` (returning Status) for every row of `reader`, in order. With threads
@@ -110,7 +135,6 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
   bool done = false, stop = false;
   Status reader_status;
   std::thread producer([&] {
-    DataRow row;
     while (true) {
       internal::RowBatch* batch;
       {
@@ -120,22 +144,8 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
         batch = empty.front();
         empty.pop_front();
       }
-      batch->Clear();
       bool end = false;
-      Status status;
-      while (batch->rows() < kRowsPerBatch) {
-        Result<bool> more = reader.Next(&row);
-        if (!more.ok()) {
-          status = more.status();
-          end = true;
-          break;
-        }
-        if (!*more) {
-          end = true;
-          break;
-        }
-        batch->Append(row, reader.report().bytes_read);
-      }
+      Status status = internal::FillBatch(reader, kRowsPerBatch, batch, &end);
       std::lock_guard lock(mu);
       full.push_back(batch);
       if (end) {
@@ -186,42 +196,39 @@ Status ForBatchRows(const internal::RowBatch& batch, std::vector<std::string_vie
   return absl::OkStatus();
 }
 
-namespace internal {
-/// Fill `batch` with up to `max_rows` rows of `reader`; sets *end at the end of the data or on an error.
-inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch, bool* end) {
-  batch->Clear();
-  DataRow row;
-  while (batch->rows() < max_rows) {
-    Result<bool> more = reader.Next(&row);
-    if (!more.ok()) {
-      *end = true;
-      return more.status();
-    }
-    if (!*more) {
-      *end = true;
-      return absl::OkStatus();
-    }
-        batch->Append(row, reader.report().bytes_read);
-  }
-  return absl::OkStatus();
-}
-}  // namespace internal
 
 /// Read `reader` on its own thread into batches; `workers` threads (this one included) call
 /// `map(worker, const internal::RowBatch&, Out*)` -> Status on whole batches concurrently, and each batch's
 /// `Out` is then passed to `commit(worker, Out&)` -> Status one batch at a time, in dataset order, on the
 /// thread of the worker that mapped it (so per-worker state needs no lock). With workers < 2
 /// everything runs on this thread. `Out` objects are recycled (map must reset what it fills).
+/// With `keep_bad_records` the pipeline owns the reader's bad-record handler for the call: each bad record
+/// lands in RowBatch::bad_records of the batch being filled, in its place among the rows.
 template <typename Out, typename Map, typename Commit>
-Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit&& commit) {
+Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit&& commit,
+                           bool keep_bad_records = false) {
   constexpr size_t kRowsPerBatch = 2048;
+  internal::RowBatch* filling = nullptr;  // touched by the reading thread only
+  if (keep_bad_records) {
+    reader.set_bad_record_handler([&filling](const std::string&, const BadRecord& bad) {
+      filling->bad_records.emplace_back(static_cast<uint32_t>(filling->rows()), bad);
+    });
+  }
+  struct ReleaseHandler {
+    DataSetReader& reader;
+    bool owned;
+    ~ReleaseHandler() {
+      if (owned) reader.set_bad_record_handler(nullptr);
+    }
+  } release{reader, keep_bad_records};
   if (workers < 2) {
     internal::RowBatch batch;
+    filling = &batch;
     Out out;
     bool end = false;
     while (!end) {
       OPENAML_RETURN_IF_ERROR(internal::FillBatch(reader, kRowsPerBatch, &batch, &end));
-      if (batch.rows() == 0) break;
+      if (batch.empty()) break;
       OPENAML_RETURN_IF_ERROR(map(0, batch, &out));
       OPENAML_RETURN_IF_ERROR(commit(0, out));
     }
@@ -249,12 +256,13 @@ Status ForEachBatchOrdered(DataSetReader& reader, int workers, Map&& map, Commit
         empty.pop_front();
       }
       internal::RowBatch& batch = storage[slot];
+      filling = &batch;
       bool end = false;
       Status status = internal::FillBatch(reader, kRowsPerBatch, &batch, &end);
       batch.sequence = sequence;
-      if (batch.rows() > 0) ++sequence;
+      if (!batch.empty()) ++sequence;
       std::lock_guard lock(mu);
-      if (batch.rows() > 0) full.push_back(slot);
+      if (!batch.empty()) full.push_back(slot);
       else empty.push_back(slot);
       if (end) {
         reader_status = status;
