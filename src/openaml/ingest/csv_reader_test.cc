@@ -1,11 +1,14 @@
 #include "openaml/ingest/csv_reader.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "openaml/common/str_cat.h"
 #include "gtest/gtest.h"
+#include "openaml/ingest/csv_reader_internal.h"
 #include "openaml/ingest/test_util_internal.h"
 
 namespace openaml {
@@ -23,16 +26,28 @@ CsvOptions Small(size_t buffer, size_t max_record = 100 * 1024) {
   return options;
 }
 
-/// Every test input is read with several buffer sizes and source chunk sizes: results must not change.
+/// Force a scan kernel for the lifetime of the object.
+class KernelScope {
+ public:
+  explicit KernelScope(csv_internal::ScanKernel kernel) { EXPECT_TRUE(csv_internal::ForceKernel(kernel)); }
+  ~KernelScope() { csv_internal::ResetKernel(); }
+};
+
+/// Every test input is read with every scan kernel, several buffer sizes and source chunk sizes: results
+/// must not change.
 void ExpectSameEverywhere(const std::string& text, const Rows& rows, size_t bad_count,
                           CsvOptions base = CsvOptions::Defaults()) {
-  for (size_t buffer : {size_t{1}, size_t{3}, size_t{7}, size_t{16}, size_t{64}, size_t{1} << 20}) {
-    for (size_t chunk : {size_t{1}, size_t{5}, SIZE_MAX}) {
-      CsvOptions options = base;
-      options.buffer_bytes = buffer;
-      ParsedCsv parsed = ReadAll(text, options, chunk);
-      EXPECT_EQ(parsed.records, rows) << "buffer " << buffer << " chunk " << chunk;
-      EXPECT_EQ(parsed.bad.size(), bad_count) << "buffer " << buffer << " chunk " << chunk;
+  for (csv_internal::ScanKernel kernel : csv_internal::AvailableKernels()) {
+    KernelScope scope(kernel);
+    for (size_t buffer : {size_t{1}, size_t{3}, size_t{7}, size_t{16}, size_t{64}, size_t{1} << 20}) {
+      for (size_t chunk : {size_t{1}, size_t{5}, SIZE_MAX}) {
+        CsvOptions options = base;
+        options.buffer_bytes = buffer;
+        ParsedCsv parsed = ReadAll(text, options, chunk);
+        const std::string where = StrCat(csv_internal::KernelName(kernel), " buffer ", buffer, " chunk ", chunk);
+        EXPECT_EQ(parsed.records, rows) << where;
+        EXPECT_EQ(parsed.bad.size(), bad_count) << where;
+      }
     }
   }
 }
@@ -199,6 +214,152 @@ TEST(CsvReader, RandomInputsMatchAReferenceParser) {
       text += rng() % 2 ? "\r\n" : "\n";
     }
     ExpectSameEverywhere(text, rows, 0);
+  }
+}
+
+TEST(CsvScanKernels, IndexTheSameStructuralsAsAByteLoop) {
+  // Every kernel on random bytes rich in delimiters, '\n', '"' and ';', at every length up to 300 and at
+  // unaligned starts; the bytes past the end (the padding) are structural too and must be ignored.
+  ASSERT_FALSE(csv_internal::AvailableKernels().empty());
+  std::mt19937 rng(5);
+  const std::string alphabet = ",;\n\"\rab1 ";
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = round;
+    const size_t start = rng() % 7;
+    std::string bytes(start + n + csv_internal::kScanPadding, ',');
+    for (size_t i = start; i < start + n; ++i) bytes[i] = alphabet[rng() % alphabet.size()];
+    for (char delimiter : {',', ';'}) {
+      std::vector<uint32_t> expected;
+      for (size_t i = 0; i < n; ++i) {
+        const char c = bytes[start + i];
+        if (c == delimiter || c == '\n' || c == '"') expected.push_back(static_cast<uint32_t>(i));
+      }
+      for (csv_internal::ScanKernel kernel : csv_internal::AvailableKernels()) {
+        std::vector<uint32_t> index(n + csv_internal::kScanPadding, 0xFFFFFFFF);
+        const size_t count = csv_internal::IndexStructurals(kernel, bytes.data() + start, n, delimiter, index.data());
+        index.resize(count);
+        ASSERT_EQ(index, expected) << csv_internal::KernelName(kernel) << " n " << n << " delimiter " << delimiter;
+      }
+    }
+  }
+}
+
+TEST(CsvScanKernels, ForcingAKernelTheCpuLacksIsRefused) {
+  const std::vector<csv_internal::ScanKernel> available = csv_internal::AvailableKernels();
+  EXPECT_EQ(available.front(), csv_internal::ScanKernel::kScalar);
+  for (csv_internal::ScanKernel k :
+       {csv_internal::ScanKernel::kScalar, csv_internal::ScanKernel::kSse2, csv_internal::ScanKernel::kAvx2}) {
+    const bool listed = std::find(available.begin(), available.end(), k) != available.end();
+    EXPECT_EQ(csv_internal::ForceKernel(k), listed) << csv_internal::KernelName(k);
+    if (listed) {
+      EXPECT_EQ(csv_internal::ActiveKernel(), k);
+    }
+  }
+  csv_internal::ResetKernel();
+  EXPECT_EQ(csv_internal::ActiveKernel(), available.back());
+}
+
+/// Everything a reader reports, as one comparable value.
+struct Reading {
+  ParsedCsv parsed;
+  uint64_t bytes_read = 0;
+  bool operator==(const Reading& o) const {
+    if (parsed.bad.size() != o.parsed.bad.size()) return false;
+    for (size_t i = 0; i < parsed.bad.size(); ++i) {
+      if (parsed.bad[i].byte_offset != o.parsed.bad[i].byte_offset || parsed.bad[i].reason != o.parsed.bad[i].reason) {
+        return false;
+      }
+    }
+    return parsed.records == o.parsed.records && parsed.offsets == o.parsed.offsets &&
+           parsed.indexes == o.parsed.indexes && parsed.header == o.parsed.header;
+  }
+};
+
+TEST(CsvScanKernels, AllKernelsReadRandomHostileCsvIdentically) {
+  // Random RFC 4180 and broken input: quoted fields with delimiters, doubled quotes and embedded newlines,
+  // CRLF, a BOM, empty lines, wrong field counts, quotes inside unquoted fields, text after a closing quote,
+  // an unterminated quote, records over the size limit. Each kernel (and several buffer and chunk sizes)
+  // must give the same records, offsets, header and bad records as the byte-at-a-time reference kernel.
+  std::mt19937 rng(2024);
+  const std::vector<std::string> pieces = {"a",     "bb",   "12.5", "",       "\"q,\"", "\"say \"\"hi\"\"\"",
+                                           "\"l1\nl2\"", "x\"y",  "\"c\"d", "\"\"", "-0",    "\xEF\xBB\xBF"};
+  for (int round = 0; round < 150; ++round) {
+    std::string text = rng() % 4 == 0 ? "\xEF\xBB\xBF" : "";
+    const size_t width = 1 + rng() % 5;
+    const size_t records = rng() % 40;
+    for (size_t r = 0; r < records; ++r) {
+      size_t fields = width;
+      if (rng() % 10 == 0) fields = 1 + rng() % 7;  // a bad field count now and then
+      if (rng() % 25 == 0) fields = 0;             // an empty line
+      for (size_t f = 0; f < fields; ++f) {
+        if (f) text += ',';
+        text += rng() % 30 == 0 ? std::string(40 + rng() % 40, 'z') : pieces[rng() % pieces.size()];
+      }
+      text += rng() % 3 == 0 ? "\r\n" : "\n";
+    }
+    if (rng() % 5 == 0) text += "1,\"open";  // unterminated at the end
+    for (bool header : {false, true}) {
+      CsvOptions base;
+      base.has_header = header;
+      base.max_record_bytes = 64;
+      Reading reference;
+      {
+        KernelScope scope(csv_internal::ScanKernel::kScalar);
+        reference.parsed = ReadAll(text, base);
+      }
+      for (csv_internal::ScanKernel kernel : csv_internal::AvailableKernels()) {
+        KernelScope scope(kernel);
+        for (size_t buffer : {size_t{1}, size_t{16}, size_t{100}, size_t{1} << 20}) {
+          for (size_t chunk : {size_t{3}, SIZE_MAX}) {
+            CsvOptions options = base;
+            options.buffer_bytes = buffer;
+            Reading reading;
+            reading.parsed = ReadAll(text, options, chunk);
+            ASSERT_TRUE(reading == reference) << csv_internal::KernelName(kernel) << " buffer " << buffer << " chunk "
+                                              << chunk << " header " << header << " round " << round;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(CsvScanKernels, LongFilesAcrossIndexChunksAndRefills) {
+  // Records crossing the 16 KB index chunks and the buffer refills, with a quoted record now and then:
+  // every kernel reads the 2 MB file as written.
+  std::mt19937 rng(9);
+  Rows rows;
+  std::string text;
+  for (int r = 0; r < 20000; ++r) {
+    std::vector<std::string> row;
+    for (int f = 0; f < 6; ++f) {
+      std::string value = std::to_string(rng() % 100000);
+      if (f == 3) value += StrCat(".", r);
+      row.push_back(value);
+    }
+    if (r % 997 == 0) row[2] = "quoted, \"with\" comma";
+    for (int f = 0; f < 6; ++f) {
+      if (f) text += ',';
+      if (row[f].find_first_of(",\"") != std::string::npos) {
+        text += '"';
+        for (char c : row[f]) text += c == '"' ? std::string("\"\"") : std::string(1, c);
+        text += '"';
+      } else {
+        text += row[f];
+      }
+    }
+    text += r % 7 == 0 ? "\r\n" : "\n";
+    rows.push_back(row);
+  }
+  for (csv_internal::ScanKernel kernel : csv_internal::AvailableKernels()) {
+    KernelScope scope(kernel);
+    for (size_t buffer : {size_t{4096}, size_t{1} << 20}) {
+      CsvOptions options;
+      options.buffer_bytes = buffer;
+      ParsedCsv parsed = ReadAll(text, options, 65536 + 17);
+      EXPECT_EQ(parsed.records, rows) << csv_internal::KernelName(kernel) << " buffer " << buffer;
+      EXPECT_TRUE(parsed.bad.empty());
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // (§5.2), bad records counted, reported and bounded (§4.5).
 #include "openaml/ingest/dataset_reader.h"
 
+#include <algorithm>
+
 #include "openaml/common/str_cat.h"
 
 namespace openaml {
@@ -13,7 +15,10 @@ class DataSetReaderImpl final : public DataSetReader {
  public:
   DataSetReaderImpl(std::vector<DataFile> files, const Schema& schema, const DataRearrangement& rearrangement,
                     DataSetOptions options)
-      : files_(std::move(files)), rearrangement_(rearrangement), options_(options) {
+      : files_(std::move(files)),
+        rearrangement_(rearrangement),
+        selects_all_(rearrangement.SelectsAll()),
+        options_(options) {
     options_.csv.expected_fields = schema.attributes.size();
     options_.csv.has_header = schema.data_file_contains_header;
   }
@@ -33,7 +38,9 @@ class DataSetReaderImpl final : public DataSetReader {
         OPENAML_RETURN_IF_ERROR(CheckHeader(*reader_, file_index_));
         header_checked_ = true;
       }
-      OPENAML_RETURN_IF_ERROR(CheckBadRecordLimit());
+      if (std::max(report_.bad_records, count_pass_bad_records_) > options_.max_bad_records) {
+        return CheckBadRecordLimit();
+      }
       if (!*more) {
         bytes_done_ += reader_->bytes_read();
         report_.bytes_read = bytes_done_;
@@ -43,7 +50,10 @@ class DataSetReaderImpl final : public DataSetReader {
       }
       ++report_.records_read;
       const uint64_t index = next_record_index_++;
-      if (!rearrangement_.Selects(file_index_, record.byte_offset, index, record_count_.value_or(0))) continue;
+      if (!selects_all_ &&
+          !rearrangement_.Selects(file_index_, record.byte_offset, index, record_count_.value_or(0))) {
+        continue;
+      }
       ++report_.records_selected;
       row->fields = record.fields;
       row->file_index = static_cast<uint32_t>(file_index_);
@@ -150,6 +160,7 @@ class DataSetReaderImpl final : public DataSetReader {
 
   std::vector<DataFile> files_;
   DataRearrangement rearrangement_;
+  bool selects_all_;  // the common case, checked without a call per record
   DataSetOptions options_;
   std::unique_ptr<CsvReader> reader_;
   size_t file_index_ = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "openaml/schema/value_rules.h"
@@ -58,7 +59,24 @@ inline bool ParseSimpleDecimal(const char* p, const char* end, double* value) {
   return true;
 }
 
+/// The bytes [p, p + n), 1 <= n <= 8, as a little-endian word (p[0] lowest), zero above, without reading
+/// outside them and without a loop (two overlapping loads, or three single bytes for n < 4).
+inline uint64_t LoadUpTo8(const char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return uint64_t{lo} | (uint64_t{hi} << (8 * (n - 4)));  // the overlapping bytes are the same bytes
+  }
+  const auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+}
+
 inline ValueState ParseBinaryInline(std::string_view text, bool* value) {
+  if (text.size() == 1 && static_cast<unsigned>(text[0] - '0') < 2) {  // "0" or "1": most binary data
+    *value = text[0] == '1';
+    return ValueState::kPresent;
+  }
   size_t begin = 0;
   size_t end = text.size();
   while (begin < end && IsSpace(text[begin])) ++begin;

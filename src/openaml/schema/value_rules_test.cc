@@ -34,7 +34,9 @@ TEST(ParseBinary, AcceptsAmazonVocabularyCaseInsensitiveAndStripped) {
   for (const BinaryCase& c : cases) {
     bool value = !c.value;
     EXPECT_EQ(ParseBinary(c.text, &value), c.state) << "'" << c.text << "'";
-    if (c.state == ValueState::kPresent) EXPECT_EQ(value, c.value) << "'" << c.text << "'";
+    if (c.state == ValueState::kPresent) {
+      EXPECT_EQ(value, c.value) << "'" << c.text << "'";
+    }
   }
 }
 
@@ -82,7 +84,9 @@ TEST(ParseNumeric, ParsesDecimalsAndExponentsExactly) {
   for (const NumericCase& c : cases) {
     double value = -999;
     EXPECT_EQ(ParseNumeric(c.text, &value), c.state) << "'" << c.text << "'";
-    if (c.state == ValueState::kPresent) EXPECT_EQ(value, c.value) << "'" << c.text << "'";
+    if (c.state == ValueState::kPresent) {
+      EXPECT_EQ(value, c.value) << "'" << c.text << "'";
+    }
   }
 }
 

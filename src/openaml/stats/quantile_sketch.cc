@@ -54,6 +54,27 @@ void QuantileSketch::AddWeighted(double value, uint64_t count) {
   }
 }
 
+void QuantileSketch::AddMany(const double* values, size_t n) {
+  size_t i = 0;
+  while (i < n && exact_) {
+    // Values already in the table, up to the first new one (the table may grow or be dropped there).
+    Entry* const slots = slots_.data();
+    const size_t mask = slots_.size() - 1;
+    const unsigned shift = shift_;
+    const size_t start = i;
+    for (; i < n; ++i) {
+      const uint64_t key = Bits(values[i]);
+      size_t slot = Slot(key, shift);
+      while (slots[slot].key != key && slots[slot].key != kEmptySlot) slot = (slot + 1) & mask;
+      if (slots[slot].key != key) break;
+      ++slots[slot].count;
+    }
+    count_ += i - start;
+    if (i < n) AddWeighted(values[i++], 1);
+  }
+  for (; i < n; ++i) AddWeighted(values[i], 1);
+}
+
 void QuantileSketch::SwitchToCompacting() {
   exact_ = false;
   std::vector<Entry> slots;

@@ -39,6 +39,9 @@ class QuantileSketch {
     }
     AddWeighted(value, 1);
   }
+  /// Add `n` values, the same as Add() on each in order. The exact-stage look-ups run back to back (the
+  /// table stays in cache and independent look-ups overlap); a value new to the table takes AddWeighted.
+  void AddMany(const double* values, size_t n);
   /// Add `value` `count` times (O(popcount(count)) in the compacting stage).
   void AddWeighted(double value, uint64_t count);
 

@@ -64,5 +64,37 @@ TEST(QuantileSketch, WeightedAddAfterCompactingKeepsCounts) {
   EXPECT_EQ(sketch.Quantile(0.5), 1.0);
 }
 
+TEST(QuantileSketch, AddManyIsAddOnEachValue) {
+  // Batches that cross the switch from the exact table to compacting, and values the table already holds.
+  std::mt19937_64 rng(9);
+  std::vector<double> values(50000);
+  for (size_t i = 0; i < values.size(); ++i) {
+    values[i] = i < 20000 ? static_cast<double>(rng() % 300) : static_cast<double>(rng() % 100000) / 3;
+  }
+  values[5] = -0.0;
+  values[6] = 0.0;
+  QuantileSketch one(/*max_exact_values=*/1000, /*k=*/64);
+  QuantileSketch many(/*max_exact_values=*/1000, /*k=*/64);
+  for (double v : values) one.Add(v);
+  for (size_t i = 0; i < values.size();) {
+    const size_t n = std::min<size_t>(values.size() - i, 1 + rng() % 700);
+    many.AddMany(values.data() + i, n);
+    i += n;
+  }
+  many.AddMany(values.data(), 0);
+  EXPECT_FALSE(many.exact());
+  EXPECT_EQ(many.count(), one.count());
+  EXPECT_EQ(many.rank_error(), one.rank_error());
+  EXPECT_EQ(many.WeightedValues(), one.WeightedValues());
+
+  QuantileSketch exact;
+  exact.AddMany(values.data(), 20000);
+  EXPECT_TRUE(exact.exact());
+  EXPECT_EQ(exact.count(), 20000u);
+  uint64_t weight = 0;
+  for (const auto& [v, w] : exact.WeightedValues()) weight += w;
+  EXPECT_EQ(weight, 20000u);
+}
+
 }  // namespace
 }  // namespace openaml

@@ -1,7 +1,8 @@
 // StatsAccumulator and the statistics JSON (spec §6).
 //
 // Per record, each attribute updates its own state:
-//   NUMERIC      min/max, compensated sum and sum of squares, a QuantileSketch (median, quantiles, histogram)
+//   NUMERIC      min/max, compensated sum, squared deviations, a QuantileSketch (median, quantiles, histogram);
+//                buffered for 256 records and folded in one attribute at a time (Impl::Flush)
 //   BINARY       true/false/missing/invalid counts
 //   CATEGORICAL  exact counts per value in an open-addressing table (up to max_distinct_values values)
 //   TEXT         word counts per token (and records containing it), words per record, word lengths
@@ -14,6 +15,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#include <emmintrin.h>
 
 #include "nlohmann/json.hpp"
 #include "openaml/common/str_cat.h"
@@ -146,121 +149,128 @@ class StringCounter {
 };
 
 /// CATEGORICAL values: a count per distinct value, values numbered densely in first-seen order (the ids
-/// the correlation sample keeps). The hot path reads a value of up to 16 bytes as an exact 3-word key
-/// without a branch on its length (below), so no string comparison call and no per-value hash function;
-/// longer values are compared by a 64-bit hash and then their bytes. At most `max_keys` values (later new
-/// values are counted in `untracked`).
+/// the correlation sample keeps). A value of up to 32 bytes is its own key: its first 16 bytes (zero-padded)
+/// and, beyond 16 bytes, its last 16, with its length; two 16-byte loads read it and two SIMD comparisons
+/// compare it: no string comparison call and no hash function over the bytes. Longer values are compared
+/// byte by byte once their key matches. Counts live in the table's slots (one cache line per look-up).
+/// At most `max_keys` values (later new values are counted in `untracked`).
 class ValueCounter {
  public:
   static constexpr uint32_t kUntracked = 0xFFFFFFFFu;
 
-  explicit ValueCounter(size_t max_keys) : max_keys_(max_keys) { slots_.assign(16, Slot{}); }
+  explicit ValueCounter(size_t max_keys) : max_keys_(max_keys) { slots_.resize(size_t{1} << (64 - shift_)); }
 
-  /// Count `key` once; its id, or kUntracked.
-  uint32_t Add(std::string_view key) {
-    Key k;
-    if (key.size() <= 16) [[likely]] {
-      k = ShortKey(key);
-    } else {
-      k = Key{XXH3_64bits(key.data(), key.size()), 0, key.size()};
-    }
+  /// Count `value` once; its id, or kUntracked.
+  uint32_t Add(std::string_view value) {
+    const size_t n = value.size();
+    const __m128i head = Head(value);
+    // The last 16 bytes of a longer value (in bounds: n > 16); a zero block otherwise.
+    const __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(n > 16 ? value.data() + n - 16 : kZeros));
+    const uint32_t length = static_cast<uint32_t>(std::min<size_t>(n, kEmptyLength - 1));
     const size_t mask = slots_.size() - 1;
-    size_t slot = Hash(k) & mask;
-    while (true) {
+    for (size_t slot = Home(head, tail, length);; slot = (slot + 1) & mask) {
       Slot& s = slots_[slot];
-      if (s.id == kUntracked) break;
-      if (s.key.a == k.a && s.key.b == k.b && s.key.c == k.c && (key.size() <= 16 || keys_[s.id] == key)) {
-        ++counts_[s.id];
+      // One branch for the 32 bytes and the length (an empty slot's length matches no value's).
+      const __m128i equal = _mm_and_si128(_mm_cmpeq_epi8(s.head, head), _mm_cmpeq_epi8(s.tail, tail));
+      if (((_mm_movemask_epi8(equal) ^ 0xFFFF) | (s.length ^ length)) == 0 && (n <= 32 || keys_[s.id] == value))
+          [[likely]] {
+        ++s.count;
         return s.id;
       }
-      slot = (slot + 1) & mask;
+      if (s.id == kUntracked) return Insert(slot, head, tail, length, value);
     }
-    if (keys_.size() >= max_keys_) {
-      ++untracked_;
-      return kUntracked;
-    }
-    const uint32_t id = static_cast<uint32_t>(keys_.size());
-    keys_.emplace_back(key);
-    counts_.push_back(1);
-    slots_[slot] = Slot{k, id};
-    // At most a quarter full while small (few collisions, so the look-up rarely probes twice), half beyond.
-    if (keys_.size() * (slots_.size() < 8192 ? 4 : 2) > slots_.size()) Grow();
-    return id;
   }
 
   size_t size() const { return keys_.size(); }
   uint64_t untracked() const { return untracked_; }
   const std::string& key(size_t i) const { return keys_[i]; }
-  uint64_t count(size_t i) const { return counts_[i]; }
+  uint64_t count(size_t i) const { return slots_[slot_of_[i]].count; }
 
   /// Ids sorted by count descending, then value ascending (deterministic).
   std::vector<uint32_t> ByCountDescending() const {
     std::vector<uint32_t> order(keys_.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [this](uint32_t x, uint32_t y) {
-      if (counts_[x] != counts_[y]) return counts_[x] > counts_[y];
+      if (count(x) != count(y)) return count(x) > count(y);
       return keys_[x] < keys_[y];
     });
     return order;
   }
 
  private:
-  struct Key {
-    uint64_t a = 0;
-    uint64_t b = 0;
-    uint64_t c = 0;  // includes the length
-  };
-  struct Slot {
-    Key key;
+  static constexpr uint32_t kEmptyLength = 0xFFFFFFFFu;  // no value's (lengths are capped below it)
+  alignas(16) static constexpr char kZeros[16] = {};
+  struct alignas(64) Slot {
+    __m128i head = _mm_setzero_si128();
+    __m128i tail = _mm_setzero_si128();
+    uint32_t length = kEmptyLength;
     uint32_t id = kUntracked;
+    uint64_t count = 0;
   };
 
-  /// A value of n <= 16 bytes as three words that, with n (in c), determine its bytes exactly:
-  /// four 4-byte reads at offsets 0, min(4, n-4), min(8, n-4) and n-4 cover every byte when n >= 4, and three
-  /// 1-byte reads at 0, n/2 and n-1 when 1 <= n <= 3. Reads never leave the value: for short values they
-  /// go to a zero block instead (selected without a branch), so no branch depends on the length.
-  static Key ShortKey(std::string_view s) {
-    static constexpr char kZeros[16] = {};
-    const size_t n = s.size();
-    const bool wide = n >= 4;
-    const char* w = wide ? s.data() : kZeros;
-    const size_t wn = wide ? n : 4;
-    const size_t last = wn - 4;
-    uint32_t x0, x1, x2, x3;
-    std::memcpy(&x0, w, 4);
-    std::memcpy(&x1, w + std::min<size_t>(4, last), 4);
-    std::memcpy(&x2, w + std::min<size_t>(8, last), 4);
-    std::memcpy(&x3, w + last, 4);
-    const bool any = n > 0;
-    const char* t = any ? s.data() : kZeros;
-    const size_t tn = any ? n : 1;
-    const uint64_t c = static_cast<unsigned char>(t[0]) | (uint64_t{static_cast<unsigned char>(t[tn / 2])} << 8) |
-                       (uint64_t{static_cast<unsigned char>(t[tn - 1])} << 16) | (uint64_t{n} << 32);
-    return Key{x0 | (uint64_t{x1} << 32), x2 | (uint64_t{x3} << 32), c};
+  /// The first min(n, 16) bytes of a value, zero-padded to 16: one 16-byte load masked to the value. The
+  /// load may read past a short value's end but never past its 4 KB page (the unit of memory protection, so
+  /// it cannot fault); a value near a page's end, or empty, is copied instead. The bytes past the value are
+  /// masked off before use (hence the sanitizer's check is off for this read).
+  __attribute__((no_sanitize_address)) static __m128i Head(std::string_view s) {
+    alignas(16) static constexpr unsigned char kMasks[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                             0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    const size_t n = std::min<size_t>(s.size(), 16);
+    if ((reinterpret_cast<uintptr_t>(s.data()) & 4095) <= 4096 - 16 && n != 0) [[likely]] {
+      return _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data())),
+                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(kMasks + 16 - n)));
+    }
+    alignas(16) char copy[16] = {};
+    if (n != 0) std::memcpy(copy, s.data(), n);
+    return _mm_load_si128(reinterpret_cast<const __m128i*>(copy));
   }
 
-  static uint64_t Hash(const Key& k) {
-    const unsigned __int128 product =
-        static_cast<unsigned __int128>(k.a ^ (k.c * 0x9E3779B97F4A7C15ULL)) * (k.b ^ 0xBF58476D1CE4E5B9ULL);
-    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  /// Home slot: multiplicative hashing of the key's words (two independent multiplies, the top bits kept).
+  size_t Home(__m128i head, __m128i tail, uint32_t length) const {
+    const __m128i mixed = _mm_xor_si128(head, tail);
+    const uint64_t a = static_cast<uint64_t>(_mm_cvtsi128_si64(mixed)) ^ length;
+    const uint64_t b = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(mixed, mixed)));
+    return static_cast<size_t>(((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> shift_);
+  }
+
+  uint32_t Insert(size_t slot, __m128i head, __m128i tail, uint32_t length, std::string_view value) {
+    if (keys_.size() >= max_keys_) {
+      ++untracked_;
+      return kUntracked;
+    }
+    const uint32_t id = static_cast<uint32_t>(keys_.size());
+    keys_.emplace_back(value);
+    slot_of_.push_back(static_cast<uint32_t>(slot));
+    Slot& s = slots_[slot];
+    s.head = head;
+    s.tail = tail;
+    s.length = length;
+    s.id = id;
+    s.count = 1;
+    // At most a quarter full while small (few collisions, so the look-up rarely probes twice), half beyond.
+    if (keys_.size() * (slots_.size() < 8192 ? 4 : 2) > slots_.size()) Grow();
+    return id;
   }
 
   void Grow() {
     std::vector<Slot> slots(slots_.size() * 2);
+    --shift_;
     const size_t mask = slots.size() - 1;
     for (const Slot& old : slots_) {
       if (old.id == kUntracked) continue;
-      size_t slot = Hash(old.key) & mask;
+      size_t slot = Home(old.head, old.tail, old.length);
       while (slots[slot].id != kUntracked) slot = (slot + 1) & mask;
       slots[slot] = old;
+      slot_of_[old.id] = static_cast<uint32_t>(slot);
     }
     slots_.swap(slots);
   }
 
   size_t max_keys_;
+  unsigned shift_ = 64 - 7;  // 2^(64 - shift_) slots: 128 to start with (8 KB)
   std::vector<Slot> slots_;
-  std::vector<std::string> keys_;
-  std::vector<uint64_t> counts_;
+  std::vector<std::string> keys_;  // by id
+  std::vector<uint32_t> slot_of_;  // by id: its slot
   uint64_t untracked_ = 0;
 };
 
@@ -272,13 +282,15 @@ struct AttributeState {
   QuantileSketch sketch;
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
-  double sum = 0.0, sum_compensation = 0.0;  // Kahan-Babuska (Neumaier) sum
-  double sum_squares = 0.0;
+  uint64_t count = 0;                         // present values
+  double sum = 0.0, sum_compensation = 0.0;  // compensated sum (sum + sum_compensation)
+  double shift = 0.0;          // K: the first value
+  double shifted_mean = 0.0;   // mean of x - K
+  double m2 = 0.0;             // sum of squared deviations from the mean (Chan et al.)
   // BINARY
   uint64_t trues = 0, falses = 0;
   // CATEGORICAL values
   ValueCounter categories;
-  uint32_t last_category = 0;  // the id of this record's value (for the correlation sample)
   // TEXT tokens
   StringCounter values;
   // TEXT
@@ -385,8 +397,17 @@ class MutualInformationCounter {
     double joint = 0.0;
     const uint64_t cells = static_cast<uint64_t>(x_classes) * t_classes;
     if (cells <= std::max<uint64_t>(4096, 4 * x.size())) {
-      counts_.assign(cells, 0);
-      for (size_t k = 0; k < x.size(); ++k) ++counts_[static_cast<uint64_t>(x[k]) * t_classes + t[k]];
+      // Four sets of counts, summed after: consecutive pairs often fall in the same cell, and one set would
+      // make each increment wait for the previous one's store.
+      counts_.assign(4 * cells, 0);
+      uint32_t* const lanes[4] = {counts_.data(), counts_.data() + cells, counts_.data() + 2 * cells,
+                                  counts_.data() + 3 * cells};
+      size_t k = 0;
+      for (; k + 4 <= x.size(); k += 4) {
+        for (int l = 0; l < 4; ++l) ++lanes[l][static_cast<uint64_t>(x[k + l]) * t_classes + t[k + l]];
+      }
+      for (; k < x.size(); ++k) ++lanes[0][static_cast<uint64_t>(x[k]) * t_classes + t[k]];
+      for (uint64_t c = 0; c < cells; ++c) counts_[c] += lanes[1][c] + lanes[2][c] + lanes[3][c];
       for (uint64_t row = 0; row < x_classes; ++row) {
         uint64_t row_count = 0;
         for (uint64_t c = row * t_classes; c < (row + 1) * t_classes; ++c) {
@@ -422,6 +443,76 @@ class MutualInformationCounter {
   std::vector<uint32_t> counts_;
 };
 
+/// One compensated step: s + c accumulates x, the exact rounding error of s + x (Knuth's TwoSum, no
+/// branch, the same accuracy as Neumaier's) kept in c.
+inline void CompensatedAdd(double& s, double& c, double x) {
+  const double t = s + x;
+  const double xp = t - s;
+  c += (s - (t - xp)) + (x - xp);
+  s = t;
+}
+
+/// Fold `n` present values of one NUMERIC attribute (a batch) into its state: min/max, the compensated sum
+/// (four lanes, so that the steps of different lanes overlap, merged into the running sum), the squared
+/// deviations and the quantile sketch. Deviations are taken from a shift K (the attribute's first value) so
+/// that means far from zero lose no digits: the batch's own squared deviations from its mean, merged with
+/// the running ones by Chan et al.'s formula.
+void AddNumericBatch(AttributeState& a, const double* x, size_t n) {
+  if (n == 0) return;
+  if (a.count == 0) a.shift = x[0];
+  const double shift = a.shift;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double lo[4] = {kInf, kInf, kInf, kInf};
+  double hi[4] = {-kInf, -kInf, -kInf, -kInf};
+  double s[4] = {0, 0, 0, 0};
+  double c[4] = {0, 0, 0, 0};
+  double ds[4] = {0, 0, 0, 0};  // sums of x - K
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (int l = 0; l < 4; ++l) {
+      const double v = x[k + l];
+      lo[l] = std::min(lo[l], v);
+      hi[l] = std::max(hi[l], v);
+      CompensatedAdd(s[l], c[l], v);
+      ds[l] += v - shift;
+    }
+  }
+  for (; k < n; ++k) {
+    lo[0] = std::min(lo[0], x[k]);
+    hi[0] = std::max(hi[0], x[k]);
+    CompensatedAdd(s[0], c[0], x[k]);
+    ds[0] += x[k] - shift;
+  }
+  double batch_sum = s[0];
+  double batch_compensation = c[0] + c[1] + c[2] + c[3];
+  for (int l = 1; l < 4; ++l) CompensatedAdd(batch_sum, batch_compensation, s[l]);
+  const double nb = static_cast<double>(n);
+  const double batch_mean = ((ds[0] + ds[1]) + (ds[2] + ds[3])) / nb;  // of x - K
+  double d[4] = {0, 0, 0, 0};
+  k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (int l = 0; l < 4; ++l) {
+      const double e = (x[k + l] - shift) - batch_mean;
+      d[l] += e * e;
+    }
+  }
+  for (; k < n; ++k) {
+    const double e = (x[k] - shift) - batch_mean;
+    d[0] += e * e;
+  }
+  const double batch_m2 = (d[0] + d[1]) + (d[2] + d[3]);
+  const double na = static_cast<double>(a.count);
+  const double delta = batch_mean - a.shifted_mean;
+  a.m2 += batch_m2 + delta * delta * (na * nb / (na + nb));
+  a.shifted_mean += delta * (nb / (na + nb));
+  a.count += n;
+  CompensatedAdd(a.sum, a.sum_compensation, batch_sum);
+  a.sum_compensation += batch_compensation;
+  a.min = std::min({a.min, lo[0], lo[1], lo[2], lo[3]});
+  a.max = std::max({a.max, hi[0], hi[1], hi[2], hi[3]});
+  a.sketch.AddMany(x, n);
+}
+
 }  // namespace
 
 struct StatsAccumulator::Impl {
@@ -433,8 +524,21 @@ struct StatsAccumulator::Impl {
   std::vector<AttributeState> attributes;
   // Attribute indexes by type: the per-record loop runs over each list (no switch per value).
   std::vector<uint32_t> numeric_attributes, binary_attributes, categorical_attributes, text_attributes;
+  // CATEGORICAL: each attribute's counter (the states never move), and the id of the record's value (for the
+  // correlation sample), by position in categorical_attributes.
+  std::vector<ValueCounter*> category_counters;
+  std::vector<uint32_t> category_ids;
   uint64_t records = 0;
   int target = -1;
+  // NUMERIC values are buffered for up to kBatch records (record by record: one store per value), then
+  // folded in one attribute at a time (Flush): its state and quantile table stay in cache, and the loops
+  // over the column have no dependency from one value to the next (so they overlap). Values that are not
+  // present (rare) are listed in numeric_gaps and left out by Flush.
+  static constexpr size_t kBatch = 256;
+  std::vector<double> numeric_batch;  // kBatch x numeric_attributes.size()
+  std::vector<uint32_t> numeric_gaps;  // batch_records * numeric_attributes.size() + j of values not present
+  std::vector<double> column_scratch;  // one attribute's present values of the batch
+  size_t batch_records = 0;
 
   // Correlation sample: records whose hash is below `threshold` (halved whenever the sample is full),
   // column by column. Codes: NUMERIC the value's bits, BINARY 0 or 1, CATEGORICAL the value's id
@@ -477,6 +581,35 @@ struct StatsAccumulator::Impl {
     const size_t width = std::max<size_t>(1, schema.attributes.size());
     sample_capacity = std::max<size_t>(16, std::min(options.correlation_sample_records, kMaxSampleCells / width));
     sample.resize(schema.attributes.size());
+    numeric_batch.resize(numeric_attributes.size() * kBatch);
+    column_scratch.resize(kBatch);
+    for (uint32_t i : categorical_attributes) category_counters.push_back(&attributes[i].categories);
+    category_ids.assign(categorical_attributes.size(), 0);
+  }
+
+  /// Fold the buffered NUMERIC values into the attributes' states.
+  void Flush() {
+    const size_t width = numeric_attributes.size();
+    const double* const batch = numeric_batch.data();
+    double* const column = column_scratch.data();
+    for (size_t j = 0; j < width; ++j) {
+      size_t n = 0;
+      if (numeric_gaps.empty()) [[likely]] {
+        for (size_t r = 0; r < batch_records; ++r) column[r] = batch[r * width + j];
+        n = batch_records;
+      } else {
+        size_t g = 0;  // numeric_gaps is increasing
+        for (size_t r = 0; r < batch_records; ++r) {
+          const size_t cell = r * width + j;
+          while (g < numeric_gaps.size() && numeric_gaps[g] < cell) ++g;
+          if (g < numeric_gaps.size() && numeric_gaps[g] == cell) continue;
+          column[n++] = batch[cell];
+        }
+      }
+      AddNumericBatch(attributes[numeric_attributes[j]], column, n);
+    }
+    numeric_gaps.clear();
+    batch_records = 0;
   }
 
   void Add(const TypedRecord& record) {
@@ -495,22 +628,15 @@ struct StatsAccumulator::Impl {
       return;
     }
     const TypedValue* values = record.data();
-    for (uint32_t i : numeric_attributes) {
-      AttributeState& a = attributes[i];
-      const TypedValue& v = values[i];
-      if (v.state == ValueState::kPresent) {
-        const double x = v.number;
-        a.min = std::min(a.min, x);
-        a.max = std::max(a.max, x);
-        const double t = a.sum + x;
-        a.sum_compensation += std::fabs(a.sum) >= std::fabs(x) ? (a.sum - t) + x : (x - t) + a.sum;
-        a.sum = t;
-        a.sum_squares += x * x;
-        a.sketch.Add(x);
-      } else if (v.state == ValueState::kMissing) {
-        ++a.missing;
-      } else {
-        ++a.invalid;
+    const size_t numeric_width = numeric_attributes.size();
+    double* const row = numeric_batch.data() + batch_records * numeric_width;
+    for (size_t j = 0; j < numeric_width; ++j) {
+      const TypedValue& v = values[numeric_attributes[j]];
+      row[j] = v.number;
+      if (v.state != ValueState::kPresent) [[unlikely]] {
+        ++(v.state == ValueState::kMissing ? attributes[numeric_attributes[j]].missing
+                                           : attributes[numeric_attributes[j]].invalid);
+        numeric_gaps.push_back(static_cast<uint32_t>(batch_records * numeric_width + j));
       }
     }
     for (uint32_t i : binary_attributes) {
@@ -524,9 +650,8 @@ struct StatsAccumulator::Impl {
         ++a.invalid;
       }
     }
-    for (uint32_t i : categorical_attributes) {
-      AttributeState& a = attributes[i];
-      a.last_category = a.categories.Add(values[i].text);
+    for (size_t j = 0; j < categorical_attributes.size(); ++j) {
+      category_ids[j] = category_counters[j]->Add(values[categorical_attributes[j]].text);
     }
     for (uint32_t i : text_attributes) {
       AttributeState& a = attributes[i];
@@ -545,6 +670,7 @@ struct StatsAccumulator::Impl {
       const uint64_t h = MixRecord(record_number);
       if (h < threshold) Sample(values, h);
     }
+    if (++batch_records == kBatch) Flush();
   }
 
   void Sample(const TypedValue* values, uint64_t h) {
@@ -574,8 +700,9 @@ struct StatsAccumulator::Impl {
                                 : v.state == ValueState::kMissing ? kMissingCode
                                                                   : kInvalidCode);
     }
-    for (uint32_t i : categorical_attributes) {
-      const uint32_t id = attributes[i].last_category;
+    for (size_t j = 0; j < categorical_attributes.size(); ++j) {
+      const uint32_t i = categorical_attributes[j];
+      const uint32_t id = category_ids[j];
       sample[i].codes.push_back(id == ValueCounter::kUntracked ? kUntrackedCode : id);
     }
     for (uint32_t i : text_attributes) {
@@ -635,14 +762,14 @@ struct StatsAccumulator::Impl {
 
 void StatsAccumulator::Impl::FinishNumeric(const AttributeState& a, AttributeStatistics* out) const {
   NumericSummary s;
-  s.count = a.sketch.count();
+  s.count = a.count;
   if (s.count > 0) {
     const double n = static_cast<double>(s.count);
     const double sum = a.sum + a.sum_compensation;
     s.min = a.min;
     s.max = a.max;
     s.mean = std::clamp(sum / n, a.min, a.max);
-    s.stddev = std::sqrt(std::max(0.0, a.sum_squares / n - (sum / n) * (sum / n)));
+    s.stddev = std::sqrt(std::max(0.0, a.m2 / n));
     s.quantile_rank_error = a.sketch.rank_error();
     const std::vector<std::pair<double, uint64_t>> items = a.sketch.WeightedValues();
     s.quantiles = QuantileSketch::QuantilesOf(items, kQuantileGrid);
@@ -794,24 +921,37 @@ void StatsAccumulator::Impl::FinishCorrelations(DataSourceStatistics* out) const
     } else {
       values = static_cast<uint32_t>(a.categories.size() + 1);  // the last: untracked values
     }
-    for (size_t k = 0; k < rows_in.size(); ++k) {
-      const uint64_t code = codes[rows_in[k]];
-      uint32_t c;
-      if (code == kMissingCode) {
-        c = values;
-      } else if (code == kInvalidCode) {
-        c = values + 1;
-      } else if (a.type == AttributeType::kNumeric) {
-        // Bin(): the number of boundaries <= the value, counted without branches (at most 9).
-        const double value = std::bit_cast<double>(code);
-        c = 0;
-        for (double b : boundaries) c += b <= value;
-      } else if (code == kUntrackedCode) {
-        c = values - 1;
-      } else {
-        c = static_cast<uint32_t>(code);
+    // One loop per type (no type test per value).
+    const uint64_t* const code_of = codes.data();
+    uint32_t* const classes = x->data();
+    const size_t m = rows_in.size();
+    if (a.type == AttributeType::kNumeric) {
+      // Bin: the number of boundaries (at most 9) <= the value, two comparisons per SIMD instruction and no
+      // branch. Unused slots are +inf, which no value reaches; nor do the NaN codes of missing and invalid
+      // values, which get their own classes.
+      alignas(16) double b[10];
+      std::fill(b, b + 10, std::numeric_limits<double>::infinity());
+      std::copy(boundaries.begin(), boundaries.begin() + std::min<size_t>(boundaries.size(), 10), b);
+      for (size_t k = 0; k < m; ++k) {
+        const uint64_t code = code_of[rows_in[k]];
+        const __m128d value = _mm_set1_pd(std::bit_cast<double>(code));
+        __m128i below = _mm_setzero_si128();  // each comparison that holds adds -(-1)
+        for (int q = 0; q < 10; q += 2) {
+          below = _mm_sub_epi64(below, _mm_castpd_si128(_mm_cmple_pd(_mm_load_pd(b + q), value)));
+        }
+        const uint32_t bin = static_cast<uint32_t>(_mm_cvtsi128_si64(below) +
+                                                   _mm_cvtsi128_si64(_mm_unpackhi_epi64(below, below)));
+        classes[k] = code == kMissingCode ? values : code == kInvalidCode ? values + 1 : bin;
       }
-      (*x)[k] = c;
+    } else {
+      // BINARY 0/1 and CATEGORICAL ids are their class; untracked values the last one before missing.
+      for (size_t k = 0; k < m; ++k) {
+        const uint64_t code = code_of[rows_in[k]];
+        classes[k] = code == kMissingCode     ? values
+                     : code == kInvalidCode   ? values + 1
+                     : code == kUntrackedCode ? values - 1
+                                              : static_cast<uint32_t>(code);
+      }
     }
     return values + 2;
   };
@@ -885,7 +1025,10 @@ void StatsAccumulator::AddFields(std::span<const std::string_view> fields) {
 
 uint64_t StatsAccumulator::records() const { return impl_->records; }
 
-DataSourceStatistics StatsAccumulator::Finish(uint64_t bad_records) const { return impl_->Finish(bad_records); }
+DataSourceStatistics StatsAccumulator::Finish(uint64_t bad_records) const {
+  impl_->Flush();  // the buffered values (logically const: the statistics describe every record added)
+  return impl_->Finish(bad_records);
+}
 
 // ---- NumericSummary ----
 

@@ -1,9 +1,15 @@
 #include "openaml/stats/statistics.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
+#include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -192,6 +198,189 @@ TEST(Statistics, CorrelationFindsTheInformativeAttribute) {
   ASSERT_EQ(stats.target_distribution.size(), 2u);
   EXPECT_EQ(stats.target_distribution[0].value, "0");
   EXPECT_EQ(stats.target_distribution[0].count + stats.target_distribution[1].count, 4000u);
+}
+
+// NUMERIC values are folded in batches (StatsAccumulator buffers them): the results must be those of the
+// per-value definitions, on data that crosses batch boundaries, with missing and invalid values anywhere,
+// an all-missing attribute, short records and a Finish() in the middle of the stream.
+TEST(Statistics, BatchedNumericSummariesEqualThePerValueDefinitions) {
+  StatsAccumulator acc(MakeSchema({{"a", AttributeType::kNumeric},
+                                   {"c", AttributeType::kCategorical},
+                                   {"b", AttributeType::kNumeric},
+                                   {"empty", AttributeType::kNumeric},
+                                   {"y", AttributeType::kBinary}},
+                                  "y"));
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> uniform(-1000.0, 1000.0);
+  std::vector<double> a, b;
+  uint64_t a_missing = 0, a_invalid = 0, b_missing = 0;
+  auto check = [&](const DataSourceStatistics& stats, uint64_t records) {
+    EXPECT_EQ(stats.records_processed, records);
+    for (const auto& [name, values, missing, invalid] :
+         {std::tuple{"a", &a, a_missing, a_invalid}, std::tuple{"b", &b, b_missing, uint64_t{0}}}) {
+      const AttributeStatistics& s = *stats.Find(name);
+      EXPECT_EQ(s.missing_count, missing) << name;
+      EXPECT_EQ(s.invalid_count, invalid) << name;
+      const NumericSummary& n = *s.numeric;
+      ASSERT_EQ(n.count, values->size()) << name;
+      EXPECT_EQ(*n.min, *std::min_element(values->begin(), values->end())) << name;
+      EXPECT_EQ(*n.max, *std::max_element(values->begin(), values->end())) << name;
+      long double sum = 0;
+      for (double v : *values) sum += v;
+      const long double mean = sum / values->size();
+      EXPECT_NEAR(*n.mean, static_cast<double>(mean), 1e-15 * 1000) << name;
+      long double m2 = 0;
+      for (double v : *values) m2 += (v - mean) * (v - mean);
+      EXPECT_NEAR(*n.stddev, std::sqrt(static_cast<double>(m2 / values->size())), 1e-12 * *n.stddev) << name;
+      std::vector<double> sorted = *values;
+      std::sort(sorted.begin(), sorted.end());
+      EXPECT_EQ(n.quantile_rank_error, 0.0);  // few records: exact
+      EXPECT_EQ(*n.median, sorted[(sorted.size() + 1) / 2 - 1]) << name;
+      uint64_t histogram = 0;
+      for (uint64_t c : n.histogram_counts) histogram += c;
+      EXPECT_EQ(histogram, values->size()) << name;
+    }
+    const AttributeStatistics& empty = *stats.Find("empty");
+    EXPECT_EQ(empty.missing_count, records);
+    EXPECT_EQ(empty.numeric->count, 0u);
+    EXPECT_FALSE(empty.numeric->min.has_value());
+    EXPECT_TRUE(empty.numeric->quantiles.empty());
+  };
+  uint64_t records = 0;
+  for (int i = 0; i < 1300; ++i, ++records) {
+    if (i == 700) check(acc.Finish(), records);  // mid-stream: the buffered values count, later ones too
+    if (i % 97 == 13) {
+      // A short typed record: the missing values read as empty fields.
+      TypedRecord record(1);
+      const double v = std::round(uniform(rng));
+      record[0] = TypedValue{ValueState::kPresent, v, "v"};
+      a.push_back(v);
+      ++b_missing;
+      acc.Add(record);
+      continue;
+    }
+    std::vector<std::string> row(5);
+    const int kind = static_cast<int>(rng() % 20);
+    if (kind == 0) {
+      row[0] = "";
+      ++a_missing;
+    } else if (kind == 1) {
+      row[0] = "x1";
+      ++a_invalid;
+    } else {
+      const double v = std::round(uniform(rng) * 1000) / 1000;  // 3 decimals: sums are not exact
+      row[0] = std::to_string(v);
+      a.push_back(std::strtod(row[0].c_str(), nullptr));
+    }
+    if (rng() % 7 == 0) {
+      row[2] = "";
+      ++b_missing;
+    } else {
+      const double v = 1e9 + static_cast<double>(rng() % 1000) / 8;  // large offset, small spread
+      row[2] = std::to_string(v);
+      b.push_back(std::strtod(row[2].c_str(), nullptr));
+    }
+    row[1] = "k" + std::to_string(i % 5);
+    row[4] = i % 3 == 0 ? "1" : "0";
+    AddRows(acc, {row});
+  }
+  check(acc.Finish(), records);
+}
+
+TEST(Statistics, StddevIsAccurateFarFromZero) {
+  // 10^9 + {1, 2, 3, 4}: population stddev sqrt(1.25); sum-of-squares formulas lose every digit here.
+  StatsAccumulator acc(MakeSchema({{"x", AttributeType::kNumeric}}));
+  for (int r = 0; r < 1000; ++r) AddRows(acc, {{"1000000001"}, {"1000000002"}, {"1000000003"}, {"1000000004"}});
+  const DataSourceStatistics stats = acc.Finish();
+  const NumericSummary& n = *stats.attributes[0].numeric;
+  EXPECT_EQ(*n.mean, 1000000002.5);
+  EXPECT_NEAR(*n.stddev, std::sqrt(1.25), 1e-9);
+}
+
+TEST(Statistics, SummariesAreDeterministic) {
+  auto run = [] {
+    StatsAccumulator acc(MakeSchema({{"n", AttributeType::kNumeric},
+                                     {"c", AttributeType::kCategorical},
+                                     {"t", AttributeType::kText},
+                                     {"y", AttributeType::kBinary}},
+                                    "y"));
+    std::mt19937 rng(5);
+    for (int i = 0; i < 5000; ++i) {
+      AddRows(acc, {{std::to_string(rng() % 100000 / 7.0), "v" + std::to_string(rng() % 50),
+                     "w" + std::to_string(rng() % 9) + " x", std::to_string(rng() % 2)}});
+    }
+    const std::string first = acc.Finish().ToJson();
+    EXPECT_EQ(acc.Finish().ToJson(), first);  // Finish twice: the same
+    return first;
+  };
+  EXPECT_EQ(run(), run());
+}
+
+TEST(Statistics, CategoricalValuesAtAPageEndAndWithoutDataAreCounted) {
+  // The counter reads a short value with one 16-byte load when that stays in the value's page; values that
+  // end at a page's end are copied instead. Either way, the same bytes are the same value.
+  StatsOptions options;
+  options.top_values = 100;
+  StatsAccumulator acc(MakeSchema({{"c", AttributeType::kCategorical}}), options);
+  char* pages = static_cast<char*>(std::aligned_alloc(4096, 2 * 4096));
+  ASSERT_NE(pages, nullptr);
+  std::memset(pages, 'z', 2 * 4096);
+  std::map<std::string, uint64_t> expected;
+  for (const std::string& value : {std::string("a"), std::string("ab\0", 3), std::string("abcdefghijklmno"),
+                                  std::string("abcdefghijklmnopqrst"), std::string(40, 'q')}) {
+    for (size_t offset : {size_t{0}, size_t{4096 - 16}, size_t{4096} - value.size()}) {
+      std::memcpy(pages + offset, value.data(), value.size());
+      TypedRecord record(1);
+      record[0] = TypedValue{ValueState::kPresent, 0, std::string_view(pages + offset, value.size())};
+      acc.Add(record);
+      ++expected[value];
+      std::memset(pages + offset, 'z', value.size());
+    }
+  }
+  TypedRecord empty(1);
+  empty[0] = TypedValue{ValueState::kPresent, 0, std::string_view()};  // no data pointer at all
+  acc.Add(empty);
+  ++expected[""];
+  std::free(pages);
+  const DataSourceStatistics stats = acc.Finish();
+  const CategoricalSummary& c = *stats.attributes[0].categorical;
+  EXPECT_EQ(c.unique_count, expected.size());
+  for (const ValueCount& v : c.top_values) EXPECT_EQ(v.count, expected[v.value]) << v.value;
+}
+
+TEST(Statistics, CompactedQuantilesStayWithinTheStatedRankError) {
+  // A large skewed input with many distinct values: the quantile grid comes from the compacting sketch;
+  // every grid value's true rank must be within quantile_rank_error of its nominal rank.
+  StatsOptions options;
+  options.max_exact_numeric_values = 100;
+  StatsAccumulator acc(MakeSchema({{"x", AttributeType::kNumeric}}), options);
+  std::mt19937_64 rng(3);
+  std::lognormal_distribution<double> skewed(0.0, 2.0);
+  std::vector<double> values(400000);
+  for (double& v : values) v = std::round(skewed(rng) * 1e6) / 1e6;
+  TypedRecord record(1);
+  for (double v : values) {
+    record[0] = TypedValue{ValueState::kPresent, v, "v"};
+    acc.Add(record);
+  }
+  const DataSourceStatistics stats = acc.Finish();
+  const NumericSummary& n = *stats.attributes[0].numeric;
+  std::sort(values.begin(), values.end());
+  const double total = static_cast<double>(values.size());
+  ASSERT_GT(n.quantile_rank_error, 0.0);
+  EXPECT_LT(n.quantile_rank_error, 0.01);
+  ASSERT_EQ(n.quantiles.size(), 1001u);
+  for (size_t i = 0; i <= 1000; ++i) {
+    const double q = i / 1000.0;
+    const double v = n.quantiles[i];
+    // The ranks v occupies in the data: (values < v, values <= v] as fractions.
+    const double below = (std::lower_bound(values.begin(), values.end(), v) - values.begin()) / total;
+    const double upto = (std::upper_bound(values.begin(), values.end(), v) - values.begin()) / total;
+    EXPECT_GE(upto, q - n.quantile_rank_error - 1e-9) << i;
+    EXPECT_LE(below, q + n.quantile_rank_error + 1e-9) << i;
+  }
+  EXPECT_EQ(*n.min, values.front());
+  EXPECT_EQ(*n.max, values.back());
 }
 
 TEST(Statistics, JsonRoundTrips) {
