@@ -17,6 +17,7 @@ from banking_features import DATA, RECIPE, ROOT, SCHEMA, openaml_binary, sklearn
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 OPENAML = openaml_binary(BUILD)
+print(f"openaml: {os.path.relpath(OPENAML, ROOT)}", flush=True)
 
 df = pd.read_csv(DATA)
 rows = []

@@ -10,9 +10,9 @@
 
 #include "openaml/cli/commands.h"
 #include "openaml/common/str_cat.h"
+#include "openaml/engine/jobs.h"
 #include "openaml/ingest/dataset_reader.h"
 #include "openaml/schema/inference.h"
-#include "openaml/stats/statistics.h"
 
 namespace openaml::cli {
 namespace {
@@ -91,32 +91,33 @@ Status RunStats(const StatsParams& params) {
     split = params.split.empty() || params.split.front() != '{' ? split : DataRearrangement::FromJson(params.split);
     if (!split.ok()) return WithContext(split.status(), "--split");
   }
-  OPENAML_ASSIGN_OR_RETURN(std::unique_ptr<DataSetReader> reader,
-                           DataSetReader::Make(std::move(files), schema, *split, DataSetOptions::Defaults()));
+  // The service's datasource job itself (engine::BuildDataSource), so both compute the same statistics the
+  // same way (a reader thread and the statistics overlap on two cores).
+  engine::DataSourceSpec spec;
+  spec.files = std::move(files);
+  spec.schema = std::move(schema);
+  spec.rearrangement = *split;
+  engine::DataSourceOptions options;
+  options.statistics_json_indent = params.pretty ? 2 : -1;
   uint64_t shown = 0;
-  reader->set_bad_record_handler([&](const std::string& uri, const BadRecord& bad) {
+  options.on_bad_record = [&](const std::string& uri, const BadRecord& bad) {
     // The form of Amazon ML's log (spec §4.5).
     if (!params.quiet && shown++ < kBadRecordsShown) {
       std::fprintf(stderr, "WARN: Invalid Record Found in %s [Byte Offset : %llu] :%s\n", uri.c_str(),
                    static_cast<unsigned long long>(bad.byte_offset), bad.reason.c_str());
     }
-  });
-  StatsAccumulator stats(schema);
-  DataRow row;
-  while (true) {
-    OPENAML_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
-    if (!more) break;
-    stats.AddFields(row.fields);
-  }
-  const IngestReport& report = reader->report();
+  };
+  engine::JobContext ctx;
+  OPENAML_ASSIGN_OR_RETURN(engine::DataSourceResult result,
+                           engine::BuildDataSource(spec, /*compute_statistics=*/true, options, ctx));
   if (!params.quiet) {
     std::fprintf(stderr, "openaml: %llu records read, %llu selected, %llu bad, %llu bytes\n",
-                 static_cast<unsigned long long>(report.records_read),
-                 static_cast<unsigned long long>(report.records_selected),
-                 static_cast<unsigned long long>(report.bad_records),
-                 static_cast<unsigned long long>(report.bytes_read));
+                 static_cast<unsigned long long>(result.records_read),
+                 static_cast<unsigned long long>(result.records),
+                 static_cast<unsigned long long>(result.bad_records),
+                 static_cast<unsigned long long>(result.bytes_read));
   }
-  std::printf("%s\n", stats.Finish(report.bad_records).ToJson(params.pretty ? 2 : -1).c_str());
+  std::printf("%s\n", result.statistics_json.c_str());
   return absl::OkStatus();
 }
 

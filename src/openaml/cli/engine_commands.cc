@@ -89,6 +89,7 @@ struct TrainParams {
   std::string shuffle = "auto";
   uint64_t seed = 1;
   bool quiet = false;
+  bool no_early_stop = false;
 };
 
 Status RunTrain(const TrainParams& p) {
@@ -119,6 +120,7 @@ Status RunTrain(const TrainParams& p) {
   request.model_path = p.output;
   request.seed = p.seed;
   request.cache_directory = p.cache_dir;
+  request.early_stop = !p.no_early_stop;
   engine::JobContext ctx = MakeContext(p.quiet);
   auto start = std::chrono::steady_clock::now();
   Result<engine::TrainResult> result = engine::TrainModel(request, ctx);
@@ -270,6 +272,9 @@ void RegisterEngineCommands(CLI::App& app) {
   train->add_option("--seed", train_params->seed, "Seed of shuffling and sampling (same seed, same model)");
   train->add_option("--cache-dir", train_params->cache_dir, "Directory of the feature cache file");
   train->add_option("-o,--output", train_params->output, "Model file to write")->required();
+  train->add_flag("--no-early-stop", train_params->no_early_stop,
+                  "Run exactly sgd.maxPasses passes: no early stop when the pass loss stops improving "
+                  "(openaml extension, not an Amazon ML parameter)");
   train->add_flag("--quiet", train_params->quiet, "No progress or summary on stderr");
   train->callback([train_params] {
     Status s = RunTrain(*train_params);

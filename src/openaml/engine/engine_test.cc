@@ -1,3 +1,4 @@
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,10 +9,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "openaml/common/str_cat.h"
 #include "openaml/engine/jobs.h"
+#include "openaml/ingest/dataset_reader.h"
 #include "openaml/learn/model.h"
 #include "openaml/predict/number_format.h"
 #include "openaml/predict/predictor.h"
+#include "openaml/stats/statistics.h"
 
 namespace openaml::engine {
 namespace {
@@ -92,6 +96,7 @@ TEST(EngineBanking, TrainingIsDeterministicPerSeed) {
   request.training = Banking("random:0-20:det");
   request.parameters = {{"sgd.shuffleType", "auto"}, {"sgd.maxPasses", "3"}};
   request.model_path = dir.File("a");
+  request.one_thread_max_bytes = 0;  // the reader thread and the featurizing thread, even on this little data
   ASSERT_TRUE(TrainModel(request, ctx).ok());
   request.model_path = dir.File("b");
   request.threads = 1;
@@ -101,6 +106,24 @@ TEST(EngineBanking, TrainingIsDeterministicPerSeed) {
   request.model_path = dir.File("c");
   ASSERT_TRUE(TrainModel(request, ctx).ok());
   EXPECT_NE(ReadFile(dir.File("a")), ReadFile(dir.File("c")));
+}
+
+TEST(EngineBanking, NoEarlyStopRunsExactlyMaxPasses) {
+  TempDir dir;
+  JobContext ctx;
+  TrainRequest request;
+  request.training = Banking("random:0-20:passes");
+  request.parameters = {{"sgd.shuffleType", "auto"}, {"sgd.maxPasses", "30"}};
+  request.model_path = dir.File("early");
+  auto early = TrainModel(request, ctx);
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_LT(early->passes_run, 30);  // converges well before 30 passes
+  request.early_stop = false;
+  request.model_path = dir.File("all");
+  auto all = TrainModel(request, ctx);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->passes_run, 30);
+  EXPECT_EQ(all->training_parameters.at("sgd.maxPasses"), "30");
 }
 
 TEST(EngineBanking, RealtimePredictionEqualsBatchLineAndBadRecordsLeaveBlankLines) {
@@ -337,6 +360,209 @@ TEST(EngineDataSource, ComputesStatisticsInTheCountingPassWhenAsked) {
   ASSERT_TRUE(without.ok()) << without.status();
   EXPECT_EQ(without->records, with->records);
   EXPECT_TRUE(without->statistics_json.empty());
+}
+
+}  // namespace
+}  // namespace openaml::engine
+
+// ---- BuildDataSource with statistics: the pipeline (reader thread, typing workers, ordered statistics) ----
+namespace openaml::engine {
+namespace {
+
+Schema MixedSchema() {
+  Schema s;
+  s.target = "y";
+  s.data_file_contains_header = true;
+  s.attributes = {{"id", AttributeType::kCategorical}, {"x", AttributeType::kNumeric},
+                  {"c", AttributeType::kCategorical},  {"note", AttributeType::kText},
+                  {"flag", AttributeType::kBinary},    {"y", AttributeType::kBinary}};
+  s.row_id = "id";
+  return s;
+}
+
+/// A CSV of `rows` lines of MixedSchema (header first), with a bad record (wrong field count, or an
+/// unterminated quote on the last line when `bad_end`) every `bad_every` lines and `bad_end` bad lines at
+/// the end. Some fields are quoted (with commas and line breaks), so batches copy them field by field.
+std::string MixedCsv(int rows, uint64_t seed, int bad_every, int bad_end) {
+  std::mt19937_64 rng(seed);
+  const char* words[] = {"The", "fox;", "jumped", "over", "fence.", "Movie", "intriguing!", "a", "", "zebra"};
+  std::string csv = "id,x,c,note,flag,y\n";
+  for (int r = 0; r < rows; ++r) {
+    if (bad_every > 0 && r % bad_every == bad_every / 2) csv += "bad,1,2\n";
+    std::string note;
+    for (uint64_t w = rng() % 6; w > 0; --w) note += std::string(words[rng() % 10]) + " ";
+    const uint64_t k = rng() % 100;
+    std::string x = k < 3 ? "" : k < 5 ? "n/a" : std::to_string(static_cast<double>(rng() % 100000) / 7);
+    std::string c = "cat" + std::to_string(rng() % (k < 50 ? 20 : 3000));
+    std::string flag = k < 4 ? "" : k < 6 ? "maybe" : (rng() % 2 ? "yes" : "0");
+    csv += StrCat("r", r, ",", x, ",", c, ",");
+    csv += rng() % 4 == 0 ? "\"" + note + ",\nsecond line\"" : note;
+    csv += StrCat(",", flag, ",", rng() % 3 == 0 ? "1" : "0", "\n");
+  }
+  for (int b = 0; b < bad_end; ++b) csv += b + 1 < bad_end ? "bad,line\n" : "\"unterminated,1,2,3,4,5\n";
+  return csv;
+}
+
+struct LoggedBad {
+  std::string uri;
+  uint64_t byte_offset;
+  std::string reason;
+  bool operator==(const LoggedBad&) const = default;
+};
+
+/// The one-thread reference, as BuildDataSource computed statistics before the pipeline: DataSetReader and
+/// StatsAccumulator::AddFields, record by record.
+std::string ReferenceStatistics(const DataSourceSpec& spec, std::vector<LoggedBad>* bad) {
+  auto reader = DataSetReader::Make(spec.files, spec.schema, spec.rearrangement, DataSetOptions::Defaults());
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  (*reader)->set_bad_record_handler([bad](const std::string& uri, const BadRecord& b) {
+    bad->push_back({uri, b.byte_offset, b.reason});
+  });
+  StatsAccumulator stats(spec.schema);
+  DataRow row;
+  while (true) {
+    auto more = (*reader)->Next(&row);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    stats.AddFields(row.fields);
+  }
+  return stats.Finish((*reader)->report().bad_records).ToJson();
+}
+
+Result<DataSourceResult> BuildWithStatistics(const DataSourceSpec& spec, std::vector<LoggedBad>* bad,
+                                             JobContext& ctx) {
+  DataSourceOptions options;
+  options.on_bad_record = [bad](const std::string& uri, const BadRecord& b) {
+    bad->push_back({uri, b.byte_offset, b.reason});
+  };
+  return BuildDataSource(spec, /*compute_statistics=*/true, options, ctx);
+}
+
+DataSourceSpec MixedData(const std::string& split) {
+  DataSourceSpec spec;
+  spec.schema = MixedSchema();
+  // ~40,000 records over three files, bad records inside and at the ends of files.
+  spec.files = {MakeMemoryDataFile("mem://part-1.csv", MixedCsv(17000, 1, 997, 0), 1 << 16),
+                MakeMemoryDataFile("mem://part-2.csv", MixedCsv(3, 2, 0, 2)),  // bad records at a file's end
+                MakeMemoryDataFile("mem://part-3.csv", MixedCsv(23000, 3, 1009, 3), 1 << 16)};
+  spec.rearrangement = *DataRearrangement::FromSpec(split);
+  return spec;
+}
+
+TEST(EngineDataSource, StatisticsAreThoseOfTheSelectedRecords) {
+  for (const std::string split : {"random:0-100", "random:10-85:pipeline", "sequential:30-100"}) {
+    SCOPED_TRACE(split);
+    const DataSourceSpec spec = MixedData(split);
+    std::vector<LoggedBad> reference_bad;
+    const std::string reference = ReferenceStatistics(spec, &reference_bad);
+    ASSERT_GT(reference_bad.size(), 40u);
+    EXPECT_EQ(reference_bad.back().uri, "mem://part-3.csv");  // the last bad record comes after the last row
+    auto parsed = nlohmann::json::parse(reference);
+    ASSERT_GT(parsed["dataSummary"]["recordsProcessed"].get<uint64_t>(), 20000u);
+    JobContext ctx;
+    std::vector<LoggedBad> bad;
+    auto result = BuildWithStatistics(spec, &bad, ctx);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->statistics_json, reference);  // byte for byte
+    EXPECT_EQ(bad, reference_bad);                  // in order, with file and byte offset
+    EXPECT_EQ(result->records, parsed["dataSummary"]["recordsProcessed"].get<uint64_t>());
+    EXPECT_EQ(result->bad_records, reference_bad.size());
+    EXPECT_EQ(result->number_of_files, 3u);
+  }
+}
+
+TEST(EngineDataSource, BadRecordsGoToTheJobLogInOrderWithTheirOffsets) {
+  const DataSourceSpec spec = MixedData("random:0-100");
+  std::vector<LoggedBad> reference_bad;
+  ReferenceStatistics(spec, &reference_bad);
+  std::vector<std::string> expected;
+  for (const LoggedBad& b : reference_bad)
+    expected.push_back(StrCat("WARN Invalid Record Found [Byte Offset : ", b.byte_offset, "] :", b.reason));
+  // The first bad record of part-1 is line 500 (header + 498 records + 'bad,1,2'): its byte offset is exact.
+  const std::string part1 = MixedCsv(17000, 1, 997, 0);
+  size_t at = part1.find("\nbad,1,2\n");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(reference_bad.front().byte_offset, at + 1);
+  std::vector<std::string> logged;
+  JobContext ctx;
+  ctx.log = [&logged](std::string_view level, std::string_view text) {
+    logged.push_back(StrCat(level, " ", text));
+  };
+  auto result = BuildDataSource(spec, true, ctx);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(logged, expected);
+}
+
+TEST(EngineDataSource, FailsPastTheBadRecordLimit) {
+  DataSourceSpec spec;
+  spec.schema = MixedSchema();
+  spec.files = {MakeMemoryDataFile("mem://bad.csv", MixedCsv(12000, 4, 1, 0))};  // every other line bad
+  std::vector<LoggedBad> bad;
+  JobContext ctx;
+  auto result = BuildWithStatistics(spec, &bad, ctx);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("10000"));
+  EXPECT_EQ(bad.size(), 10001u);
+}
+
+TEST(EngineDataSource, StopsWhenCancelled) {
+  const DataSourceSpec spec = MixedData("random:0-100");
+  std::atomic<bool> cancelled{false};
+  JobContext ctx;
+  ctx.cancelled = &cancelled;
+  // Cancelled from the start.
+  cancelled = true;
+  std::vector<LoggedBad> bad;
+  EXPECT_EQ(BuildWithStatistics(spec, &bad, ctx).status().code(), absl::StatusCode::kCancelled);
+  // Cancelled midway (at the first bad record): the job stops at its next check, every 4,096 rows.
+  cancelled = false;
+  DataSourceOptions options;
+  int reported = 0;
+  options.on_bad_record = [&](const std::string&, const BadRecord&) {
+    ++reported;
+    cancelled = true;
+  };
+  auto result = BuildDataSource(spec, true, options, ctx);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled) << result.status();
+  EXPECT_EQ(result.status().message(), "job cancelled");
+  // Stopped before the end: not every bad record of the data was met.
+  std::vector<LoggedBad> reference_bad;
+  ReferenceStatistics(spec, &reference_bad);
+  EXPECT_GE(reported, 1);
+  EXPECT_LT(static_cast<size_t>(reported), reference_bad.size() - 10);
+}
+
+TEST(EngineDataSource, EmptyAndHeaderOnlyFilesGiveEmptyStatistics) {
+  DataSourceSpec spec;
+  spec.schema = MixedSchema();
+  spec.files = {MakeMemoryDataFile("mem://empty.csv", ""),
+                MakeMemoryDataFile("mem://header.csv", "id,x,c,note,flag,y\n")};
+  std::vector<LoggedBad> reference_bad;
+  const std::string reference = ReferenceStatistics(spec, &reference_bad);
+  JobContext ctx;
+  std::vector<LoggedBad> bad;
+  auto result = BuildWithStatistics(spec, &bad, ctx);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->records, 0u);
+  EXPECT_EQ(result->bad_records, 0u);
+  EXPECT_TRUE(bad.empty());
+  EXPECT_EQ(result->statistics_json, reference);
+  EXPECT_EQ(nlohmann::json::parse(result->statistics_json)["dataSummary"]["recordsProcessed"], 0);
+}
+
+TEST(EngineDataSource, OnlyBadRecordsAreAllReported) {
+  DataSourceSpec spec;
+  spec.schema = MixedSchema();
+  spec.files = {MakeMemoryDataFile("mem://bad-only.csv", "id,x,c,note,flag,y\na,b\nc\n\"x,y\n")};
+  std::vector<LoggedBad> reference_bad;
+  const std::string reference = ReferenceStatistics(spec, &reference_bad);
+  ASSERT_EQ(reference_bad.size(), 3u);
+  JobContext ctx;
+  std::vector<LoggedBad> bad;
+  auto result = BuildWithStatistics(spec, &bad, ctx);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(bad, reference_bad);
+  EXPECT_EQ(result->statistics_json, reference);
 }
 
 }  // namespace

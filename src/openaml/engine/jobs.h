@@ -14,6 +14,7 @@
 
 #include "openaml/common/status.h"
 #include "openaml/ingest/byte_source.h"
+#include "openaml/ingest/csv_reader.h"
 #include "openaml/ingest/data_rearrangement.h"
 #include "openaml/schema/schema.h"
 
@@ -46,10 +47,23 @@ struct DataSourceResult {
   uint64_t data_size_bytes = 0;  // sum of file sizes
   uint32_t number_of_files = 0;
   std::string statistics_json;   // empty unless statistics were computed (stats/statistics.h format)
+  // Additions of the engine:
+  uint64_t records_read = 0;     // good records seen, selected by the rearrangement or not
+  uint64_t bytes_read = 0;       // of the data (uncompressed)
 };
 
 /// Read a datasource once: count records and bad records and, if asked, compute the descriptive statistics.
 Result<DataSourceResult> BuildDataSource(const DataSourceSpec& spec, bool compute_statistics, JobContext& ctx);
+
+/// Addition of the engine: how BuildDataSource runs (the command line's `openaml stats` sets these).
+struct DataSourceOptions {
+  /// Called for each bad record, in dataset order, from the thread adding the statistics; default: a WARN
+  /// line "Invalid Record Found [Byte Offset : N] :reason" in the job log (spec §4.5).
+  std::function<void(const std::string& uri, const BadRecord& bad)> on_bad_record;
+  int statistics_json_indent = -1;  // DataSourceStatistics::ToJson's indent (< 0: one line)
+};
+Result<DataSourceResult> BuildDataSource(const DataSourceSpec& spec, bool compute_statistics,
+                                         const DataSourceOptions& options, JobContext& ctx);
 
 struct TrainRequest {
   DataSourceSpec training;
@@ -64,6 +78,12 @@ struct TrainRequest {
   size_t cache_memory_bytes = 256u << 20;  // featurized rows kept in memory before spilling to the cache file
   uint64_t fit_sample_rows = 1000000;     // rows read to fit quantile_bin/normalize (and the default recipe)
   int threads = 2;                        // pass 1: one thread parses, one featurizes (1: all on one thread)
+  /// Training data (the files' total size) up to this is sampled and featurized on one thread whatever
+  /// `threads` says: there the reader thread's batch copies cost more than the overlap gains.
+  uint64_t one_thread_max_bytes = 8u << 20;
+  /// false: exactly sgd.maxPasses passes, never an early stop on the pass loss. Not an Amazon ML parameter, so
+  /// the command line sets it (`openaml train --no-early-stop`), never the API's Parameters map.
+  bool early_stop = true;
 };
 
 struct TrainResult {

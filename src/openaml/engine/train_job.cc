@@ -65,7 +65,11 @@ Result<std::map<int, recipe::FitSampler>> SampleNumeric(const DataSourceSpec& da
                                                         uint64_t max_rows, uint64_t seed, int threads,
                                                         JobContext& ctx) {
   std::map<int, recipe::FitSampler> samplers;
-  for (int a : attributes) samplers.emplace(a, recipe::FitSampler(200000, seed + a));
+  // A record has at least one byte per field (separators, newline): a bound on the rows to sample. The room
+  // reserved is never touched beyond what is sampled, and no sample grows by copying.
+  const uint64_t row_bound =
+      std::min<uint64_t>(max_rows, TotalBytes(data) / std::max<size_t>(1, data.schema.attributes.size()) + 1);
+  for (int a : attributes) samplers.emplace(a, recipe::FitSampler(200000, seed + a)).first->second.Reserve(row_bound);
   if (attributes.empty() || max_rows == 0) return samplers;
   std::vector<std::pair<int, recipe::FitSampler*>> list;
   for (auto& [attr, sampler] : samplers) list.emplace_back(attr, &sampler);
@@ -163,6 +167,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   OPENAML_ASSIGN_OR_RETURN(learn::TrainingParameters params, learn::TrainingParameters::FromMap(request.parameters));
   params.seed = request.seed;
   const learn::ModelType type = ToLearnType(request.model_type);
+  const int threads = TotalBytes(request.training) <= request.one_thread_max_bytes ? 1 : request.threads;
 
   // 2-3. Recipe and fitting sample.
   std::vector<int> numeric_inputs;
@@ -175,7 +180,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   if (default_recipe) {
     Progress(ctx, "sampling for the suggested recipe", 0);
     OPENAML_ASSIGN_OR_RETURN(samplers, SampleNumeric(request.training, numeric_inputs, request.fit_sample_rows,
-                                                     request.seed, request.threads, ctx));
+                                                     request.seed, threads, ctx));
     std::map<std::string, recipe::NumericSummary> summaries;
     for (auto& [attr, sampler] : samplers) {
       std::vector<double> sorted = sampler.sample();
@@ -195,7 +200,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
     if (!default_recipe) {
       Progress(ctx, "fitting quantile bins", 0);
       OPENAML_ASSIGN_OR_RETURN(samplers, SampleNumeric(request.training, program->attributes_to_fit(),
-                                                       request.fit_sample_rows, request.seed, request.threads, ctx));
+                                                       request.fit_sample_rows, request.seed, threads, ctx));
     }
     std::vector<recipe::FitSampler> ordered;
     for (int attr : program->attributes_to_fit()) ordered.push_back(std::move(samplers.at(attr)));
@@ -205,12 +210,14 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
 
   // 4. Pass 1: featurize into the cache.
   OPENAML_ASSIGN_OR_RETURN(auto cache, learn::FeatureCache::Make(request.cache_directory, request.cache_memory_bytes));
+  // Rows stored in the order the SGD passes visit them (sgd.shuffleType=auto): the passes read sequentially.
+  if (params.shuffle == learn::ShuffleType::kAuto) cache->StoreRowsShuffled(params.seed);
   OPENAML_ASSIGN_OR_RETURN(auto reader, DataSetReader::Make(request.training.files, schema,
                                                             request.training.rearrangement, DataSetOptions::Defaults()));
   reader->set_bad_record_handler([&ctx](const std::string& uri, const BadRecord& bad) {
     Log(ctx, "WARN", StrCat("Invalid Record Found [Byte Offset : ", bad.byte_offset, "] :", bad.reason));
   });
-  const int workers = std::max(1, request.threads);
+  const int workers = std::max(1, threads);
   std::vector<recipe::FeatureExtractor> extractors;
   for (int w = 0; w < workers; ++w) extractors.emplace_back(program);
   std::vector<std::vector<recipe::Feature>> scratch(workers);
@@ -397,6 +404,7 @@ Result<TrainResult> TrainModel(const TrainRequest& request, JobContext& ctx) {
   options.parameters = params;
   options.cancelled = ctx.cancelled;
   options.threads = request.threads;
+  options.early_stop = request.early_stop;
   options.target_mean = target_mean;
   options.target_std = target_count > 1 ? std::sqrt(target_m2 / target_count) : 1;
   if (options.target_std <= 0) options.target_std = 1;

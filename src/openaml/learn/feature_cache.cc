@@ -64,18 +64,42 @@ Status FeatureCache::FlushBlock() {
   data[1] = entries;
   data[2] = (wide ? kWideFlag : 0) | (any_value_ ? kValuesFlag : 0);
   uint32_t* p = data.data() + kHeaderWords;
-  std::memcpy(p, labels_.data(), rows * 4);
-  p += rows;
-  std::memcpy(p, ends_.data(), rows * 4);
-  p += rows;
-  if (wide) {
-    std::memcpy(p, indices_.data(), size_t{entries} * 4);
+  if (rows_shuffled_) {
+    // Rows in their shuffled order: the arrays are gathered row by row.
+    RowOrder(blocks_.size(), rows, true, row_seed_, &permutation_);
+    float* labels = reinterpret_cast<float*>(p);
+    uint32_t* ends = p + rows;
+    uint32_t* index_words = p + 2 * size_t{rows};
+    uint16_t* narrow = reinterpret_cast<uint16_t*>(index_words);
+    float* values = reinterpret_cast<float*>(index_words + IndexWords(entries, wide));
+    uint32_t at = 0;
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint32_t from = permutation_[r];
+      const uint32_t begin = from ? ends_[from - 1] : 0, end = ends_[from];
+      labels[r] = labels_[from];
+      if (wide) {
+        std::memcpy(index_words + at, indices_.data() + begin, size_t{end - begin} * 4);
+      } else {
+        for (uint32_t k = begin; k < end; ++k) narrow[at + k - begin] = static_cast<uint16_t>(indices_[k]);
+      }
+      if (any_value_) std::memcpy(values + at, values_.data() + begin, size_t{end - begin} * 4);
+      at += end - begin;
+      ends[r] = at;
+    }
   } else {
-    uint16_t* narrow = reinterpret_cast<uint16_t*>(p);
-    for (uint32_t k = 0; k < entries; ++k) narrow[k] = static_cast<uint16_t>(indices_[k]);
+    std::memcpy(p, labels_.data(), rows * 4);
+    p += rows;
+    std::memcpy(p, ends_.data(), rows * 4);
+    p += rows;
+    if (wide) {
+      std::memcpy(p, indices_.data(), size_t{entries} * 4);
+    } else {
+      uint16_t* narrow = reinterpret_cast<uint16_t*>(p);
+      for (uint32_t k = 0; k < entries; ++k) narrow[k] = static_cast<uint16_t>(indices_[k]);
+    }
+    p += IndexWords(entries, wide);
+    if (any_value_) std::memcpy(p, values_.data(), size_t{entries} * 4);
   }
-  p += IndexWords(entries, wide);
-  if (any_value_) std::memcpy(p, values_.data(), size_t{entries} * 4);
   labels_.clear();
   ends_.clear();
   indices_.clear();

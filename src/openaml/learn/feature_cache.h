@@ -53,6 +53,16 @@ class FeatureCache {
                                                     size_t block_bytes = size_t{256} << 10);
   ~FeatureCache();
 
+  /// Store each block's rows in the order RowOrder(block, rows, true, seed) gives instead of the appended order
+  /// (call before the first Append). Passes shuffled with that seed then read the rows in stored order:
+  /// sequential loads instead of a gather, and no permutation to draw per pass; the visiting order is the same.
+  void StoreRowsShuffled(uint64_t seed) {
+    rows_shuffled_ = true;
+    row_seed_ = seed;
+  }
+  /// Whether rows are stored in the order of a shuffle by `seed` (see StoreRowsShuffled).
+  bool rows_stored_shuffled(uint64_t seed) const { return rows_shuffled_ && row_seed_ == seed; }
+
   /// Append one row (indices and values of equal length).
   Status Append(float label, std::span<const uint32_t> indices, std::span<const float> values);
   /// Flush the last block. Call once before Scan().
@@ -73,8 +83,9 @@ class FeatureCache {
   /// threads may read different or the same blocks concurrently, each with its own buffer).
   Status ReadBlock(size_t block, std::vector<uint32_t>* buffer, CacheBlock* view) const;
 
-  /// Visit every row: in stored order, or (shuffle) in a pseudo-random order fixed by `seed` — blocks
-  /// permuted and rows permuted inside each block, the same order on every pass for one seed.
+  /// Visit every row: in stored order (the appended order unless StoreRowsShuffled), or (shuffle) in a
+  /// pseudo-random order fixed by `seed` — blocks permuted and rows permuted inside each block, the same order
+  /// on every pass for one seed, and the same whether or not the rows were stored shuffled by that seed.
   template <typename Visitor>
   Status Scan(bool shuffle, uint64_t seed, Visitor&& visit) const;
 
@@ -104,6 +115,9 @@ class FeatureCache {
   uint64_t rows_ = 0;
   uint64_t bytes_ = 0;
   uint32_t index_limit_ = 0;
+  bool rows_shuffled_ = false;
+  uint64_t row_seed_ = 0;
+  std::vector<uint32_t> permutation_;  // scratch of FlushBlock
 };
 
 template <typename Visitor>
@@ -113,7 +127,7 @@ Status FeatureCache::Scan(bool shuffle, uint64_t seed, Visitor&& visit) const {
   for (size_t block_index : BlockOrder(shuffle, seed)) {
     CacheBlock block;
     OPENAML_RETURN_IF_ERROR(ReadBlock(block_index, &buffer, &block));
-    RowOrder(block_index, block.rows, shuffle, seed, &order);
+    RowOrder(block_index, block.rows, shuffle && !rows_stored_shuffled(seed), seed, &order);
     for (uint32_t r : order) {
       uint32_t b = block.begin(r), e = block.end(r);
       indices.resize(e - b);

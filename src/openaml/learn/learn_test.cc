@@ -1,4 +1,5 @@
 #include <cmath>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -142,6 +143,29 @@ TEST(TrainSgd, RecoversALogisticModelDeterministically) {
   EXPECT_NEAR(a->weights[20] * scale[20], truth[20], 0.0005);
 }
 
+// Without early stop, training runs exactly max_passes passes even once the loss has converged.
+TEST(TrainSgd, NoEarlyStopRunsEveryPass) {
+  std::vector<float> truth;
+  auto cache = LogisticData(20000, 5, &truth);
+  std::vector<float> scale(21, 1.0f);
+  scale[20] = 1.0f / 1000;
+  SgdOptions options;
+  options.parameters.shuffle = ShuffleType::kAuto;
+  options.parameters.max_passes = 40;
+  std::vector<int> seen;
+  options.on_pass = [&](int pass, double) { seen.push_back(pass); };
+  auto early = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(early.ok());
+  ASSERT_LT(early->passes, 40);  // this data converges: early stop ends training
+  seen.clear();
+  options.early_stop = false;
+  auto all = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->passes, 40);
+  ASSERT_EQ(seen.size(), 40u);
+  EXPECT_EQ(seen.back(), 40);
+}
+
 TEST(FeatureCache, NarrowAndWideBlocksWithAndWithoutValues) {
   auto cache = *FeatureCache::Make("", size_t{1} << 30, 4096);
   for (int r = 0; r < 20000; ++r) {
@@ -214,6 +238,96 @@ TEST(TrainSgd, TwoThreadsAreDeterministicAndAsGood) {
   int zeros = 0;
   for (float w : sparse->weights) zeros += w == 0;
   EXPECT_GT(zeros, 0);
+}
+
+/// `rows` rows of 1-5 features each (narrow or wide indexes, values or not), in blocks of `block_bytes`.
+std::unique_ptr<FeatureCache> VariedRows(int rows, bool wide, bool values, std::optional<uint64_t> stored_shuffle,
+                                         size_t budget) {
+  auto cache = *FeatureCache::Make("", budget, 4 << 10);
+  if (stored_shuffle) cache->StoreRowsShuffled(*stored_shuffle);
+  for (int r = 0; r < rows; ++r) {
+    std::vector<uint32_t> idx;
+    std::vector<float> val;
+    for (int k = 0; k <= r % 5; ++k) {
+      idx.push_back(static_cast<uint32_t>((r * 7 + k * 13) % 50 + (wide ? 70000 : 0)));
+      val.push_back(values ? 0.5f * static_cast<float>(k + 1) : 1.0f);
+    }
+    EXPECT_TRUE(cache->Append(static_cast<float>(r % 2), idx, val).ok());
+  }
+  EXPECT_TRUE(cache->Finish().ok());
+  return cache;
+}
+
+// Rows stored in the shuffled order of a seed are visited in exactly the order a shuffled scan of the same
+// rows stored as appended gives (the per-pass order is unchanged, only read sequentially), so training gives
+// the same weights, on one thread or two, in memory or spilled.
+TEST(FeatureCache, RowsStoredShuffledAreVisitedInTheSameOrder) {
+  for (bool wide : {false, true}) {
+    for (bool values : {false, true}) {
+      for (size_t budget : {size_t{1} << 30, size_t{0}}) {
+        auto plain = VariedRows(20000, wide, values, std::nullopt, budget);
+        auto stored = VariedRows(20000, wide, values, 11, budget);
+        ASSERT_GE(stored->block_count(), 2 * kMinBlocksPerThread);
+        EXPECT_TRUE(stored->rows_stored_shuffled(11));
+        EXPECT_FALSE(stored->rows_stored_shuffled(12));
+        auto rows_of = [](const FeatureCache& cache, bool shuffle, uint64_t seed) {
+          std::vector<std::pair<float, std::vector<uint32_t>>> rows;
+          std::vector<float> values;
+          EXPECT_TRUE(cache.Scan(shuffle, seed, [&](const CachedRow& row) {
+            rows.emplace_back(row.label, std::vector<uint32_t>(row.indices.begin(), row.indices.end()));
+            values.insert(values.end(), row.values.begin(), row.values.end());
+          }).ok());
+          return std::make_pair(rows, values);
+        };
+        EXPECT_EQ(rows_of(*plain, true, 11), rows_of(*stored, true, 11));
+        EXPECT_NE(rows_of(*plain, false, 0), rows_of(*stored, false, 0));  // really stored in another order
+        std::vector<float> scale(50 + (wide ? 70000 : 0), 1.0f);
+        SgdOptions options;
+        options.parameters.shuffle = ShuffleType::kAuto;
+        options.parameters.seed = 11;
+        options.parameters.max_passes = 3;
+        for (int threads : {1, 2}) {
+          options.threads = threads;
+          auto a = TrainSgd(*plain, scale.size(), scale, options);
+          auto b = TrainSgd(*stored, scale.size(), scale, options);
+          ASSERT_TRUE(a.ok() && b.ok());
+          EXPECT_EQ(a->weights, b->weights) << wide << values << budget << threads;
+          EXPECT_EQ(a->bias, b->bias);
+          EXPECT_EQ(a->last_loss, b->last_loss);
+        }
+      }
+    }
+  }
+}
+
+// The model is the average of the weights over the last pass: deterministic, different from the last
+// iterate, as accurate; with the average off, the last iterate.
+TEST(TrainSgd, ModelIsTheAverageOfTheLastPass) {
+  std::vector<float> truth;
+  auto cache = LogisticData(50000, 3, &truth);
+  std::vector<float> scale(21, 1.0f);
+  scale[20] = 1.0f / 1000;
+  SgdOptions options;
+  options.parameters.shuffle = ShuffleType::kAuto;
+  options.early_stop = false;
+  options.parameters.max_passes = 4;
+  auto averaged = TrainSgd(*cache, 21, scale, options);
+  auto again = TrainSgd(*cache, 21, scale, options);
+  options.average = false;
+  auto last = TrainSgd(*cache, 21, scale, options);
+  ASSERT_TRUE(averaged.ok() && again.ok() && last.ok());
+  EXPECT_EQ(averaged->weights, again->weights);
+  EXPECT_NE(averaged->weights, last->weights);
+  EXPECT_EQ(averaged->last_loss, last->last_loss);  // the same training; only the model read out differs
+  double error_averaged = 0, error_last = 0;
+  for (int i = 0; i < 20; ++i) {
+    error_averaged += std::pow(averaged->weights[i] + averaged->bias[0] - truth[i], 2);
+    error_last += std::pow(last->weights[i] + last->bias[0] - truth[i], 2);
+    // The average of a pass lies within the range the weights took: near the last iterate.
+    EXPECT_NEAR(averaged->weights[i], last->weights[i], 0.2) << i;
+  }
+  EXPECT_LT(error_averaged, 20 * 0.35 * 0.35);
+  EXPECT_LT(error_last, 20 * 0.35 * 0.35);
 }
 
 TEST(TrainSgd, L1MakesWeightsSparseAndHugeL2ZeroesThem) {

@@ -72,6 +72,13 @@ inline void Update4(Coord* c0, Coord* c1, Coord* c2, Coord* c3, float g, const f
   __m128 pad = d;
   _MM_TRANSPOSE4_PS(zj, new_sq, w, pad);  // back to one coordinate per register
   const __m128 skip = _mm_cmpeq_ps(xv, _mm_setzero_ps());
+  if (_mm_movemask_ps(skip) == 0) {  // the usual case: every lane updated
+    _mm_storeu_ps(&c0->z, zj);
+    _mm_storeu_ps(&c1->z, new_sq);
+    _mm_storeu_ps(&c2->z, w);
+    _mm_storeu_ps(&c3->z, pad);
+    return;
+  }
   auto keep = [&](int lane, __m128 updated, __m128 original) {
     __m128 m = _mm_shuffle_ps(skip, skip, _MM_SHUFFLE(0, 0, 0, 0));
     if (lane == 1) m = _mm_shuffle_ps(skip, skip, _MM_SHUFFLE(1, 1, 1, 1));
@@ -85,9 +92,22 @@ inline void Update4(Coord* c0, Coord* c1, Coord* c2, Coord* c3, float g, const f
   _mm_storeu_ps(&c3->z, keep(3, pad, d0));
 }
 
-/// The model's trainable state: weights (features * width) and bias (width).
+/// The model's trainable state: weights (features * width) and bias (width); and the sum of `snapshots`
+/// snapshots of them taken at even intervals of the current pass (the pass average, see TrainSgd).
 struct State {
   std::vector<Coord> w, b;
+  std::vector<double> sum;  // w then b
+  uint64_t snapshots = 0;
+  void Snapshot() {
+    double* out = sum.data();
+    for (const Coord& c : w) *out++ += c.w;
+    for (const Coord& c : b) *out++ += c.w;
+    ++snapshots;
+  }
+  void ResetAverage() {
+    sum.assign(w.size() + b.size(), 0.0);
+    snapshots = 0;
+  }
 };
 
 /// What every pass needs, shared read-only by the threads.
@@ -102,6 +122,7 @@ struct PassSetup {
   float mean, inv_std;
   const std::vector<uint32_t>* label_map;
   const std::atomic<bool>* cancelled;
+  uint32_t snapshot_rows;  // rows between two snapshots of the pass average
 };
 
 struct PassTotals {
@@ -109,58 +130,76 @@ struct PassTotals {
   uint64_t seen = 0;
 };
 
-/// BINARY / REGRESSION rows of one block in `order`.
+/// BINARY / REGRESSION rows first..last-1 of one block, visited through `order` (null: in stored order).
 template <typename Index, bool kValues, bool kL1>
-void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* ix, const std::vector<uint32_t>& order,
-                     State& st, std::vector<float>& x, PassTotals& totals) {
+void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* ix, const uint32_t* order,
+                     uint32_t first, uint32_t last, State& st, std::vector<float>& x, PassTotals& totals) {
   Coord* w = st.w.data();
   Coord& bias = st.b[0];
   const float* scale = s.scale;
   const bool binary = s.type == ModelType::kBinary;
   Coord scratch;
   double loss = 0;
-  const size_t rows = order.size();
-  for (size_t o = 0; o < rows; ++o) {
-    // Rows are visited in a shuffled order: fetch a later row's entries ahead of time.
-    if (o + 4 < rows) {
+  // BINARY: the log loss log(1 + e) of each row is summed as the log of a product (one log per 256 rows
+  // instead of one per row); each factor is in (1, 2], so 256 of them stay far below the double range.
+  double product = 1;
+  uint32_t factors = 0;
+  for (uint32_t o = first; o < last; ++o) {
+    // Rows visited in a shuffled order: fetch a later row's entries ahead of time.
+    if (order && o + 4 < last) {
       uint32_t ahead = order[o + 4];
       const uint32_t ahead_begin = block.begin(ahead);
       __builtin_prefetch(ix + ahead_begin);
       __builtin_prefetch(reinterpret_cast<const char*>(ix + ahead_begin) + 64);
       if (kValues) __builtin_prefetch(block.values + ahead_begin);
-      if (o + 8 < rows) {
+      if (o + 8 < last) {
         __builtin_prefetch(&block.ends[order[o + 8]]);
         __builtin_prefetch(&block.labels[order[o + 8]]);
       }
     }
-    const uint32_t r = order[o];
+    const uint32_t r = order ? order[o] : o;
     const uint32_t begin = block.begin(r), n = block.end(r) - begin;
     const Index* idx = ix + begin;
     if (x.size() < n + 4) x.resize(n + 4);
     float* xs = x.data();
-    // Four partial sums: no chain of dependent additions through the whole row.
-    float part[4] = {0, 0, 0, 0};
+    // Four partial sums in four named variables (an array here was kept in memory by GCC, a store and a
+    // load per feature): no chain of dependent additions through the whole row.
+    float part0 = 0, part1 = 0, part2 = 0, part3 = 0;
+    auto x_of = [&](uint32_t k) {
+      return kValues ? block.values[begin + k] * scale[idx[k]] : scale[idx[k]];
+    };
     uint32_t k = 0;
     for (; k + 4 <= n; k += 4) {
-      for (uint32_t j = 0; j < 4; ++j) {
-        float v = kValues ? block.values[begin + k + j] * scale[idx[k + j]] : scale[idx[k + j]];
-        xs[k + j] = v;
-        part[j] += w[idx[k + j]].w * v;
-      }
+      const float v0 = x_of(k), v1 = x_of(k + 1), v2 = x_of(k + 2), v3 = x_of(k + 3);
+      xs[k] = v0;
+      xs[k + 1] = v1;
+      xs[k + 2] = v2;
+      xs[k + 3] = v3;
+      part0 += w[idx[k]].w * v0;
+      part1 += w[idx[k + 1]].w * v1;
+      part2 += w[idx[k + 2]].w * v2;
+      part3 += w[idx[k + 3]].w * v3;
     }
     for (; k < n; ++k) {
-      float v = kValues ? block.values[begin + k] * scale[idx[k]] : scale[idx[k]];
+      const float v = x_of(k);
       xs[k] = v;
-      part[0] += w[idx[k]].w * v;
+      part0 += w[idx[k]].w * v;
     }
-    float score = bias.w + ((part[0] + part[1]) + (part[2] + part[3]));
+    float score = bias.w + ((part0 + part1) + (part2 + part3));
     const float y = block.labels[r];
     float g;
     if (binary) {
-      // One exp gives both the probability and the log loss: e = exp(-|s|).
+      // One exp gives both the probability and the log loss log(1 + e) (+ |s| when on the wrong side),
+      // with e = exp(-|s|).
       float e = std::exp(-std::fabs(score));
       float p = score >= 0 ? 1 / (1 + e) : e / (1 + e);
-      loss += std::log(1 + e) + (((y > 0.5f) != (score >= 0)) ? std::fabs(score) : 0.0f);
+      product *= 1 + e;
+      if ((y > 0.5f) != (score >= 0)) loss += std::fabs(score);
+      if (++factors == 256) {
+        loss += std::log(product);
+        product = 1;
+        factors = 0;
+      }
       g = p - y;
     } else {
       float d = score - (y - s.mean) * s.inv_std;
@@ -194,17 +233,20 @@ void TrainRowsWidth1(const PassSetup& s, const CacheBlock& block, const Index* i
       }
     }
   }
+  if (factors) loss += std::log(product);
   totals.loss += loss;
-  totals.seen += order.size();
+  totals.seen += last - first;
 }
 
 /// MULTICLASS rows of one block: softmax over width scores.
 template <bool kL1>
-void TrainRowsSoftmax(const PassSetup& s, const CacheBlock& block, const std::vector<uint32_t>& order, State& st,
-                      std::vector<float>& x, std::vector<uint32_t>& indices, PassTotals& totals) {
+void TrainRowsSoftmax(const PassSetup& s, const CacheBlock& block, const uint32_t* order, uint32_t first,
+                      uint32_t last, State& st, std::vector<float>& x, std::vector<uint32_t>& indices,
+                      PassTotals& totals) {
   const size_t width = s.width;
   std::vector<double> scores(width), probs(width);
-  for (uint32_t r : order) {
+  for (uint32_t o = first; o < last; ++o) {
+    const uint32_t r = order ? order[o] : o;
     const uint32_t begin = block.begin(r), n = block.end(r) - begin;
     if (x.size() < n) x.resize(n);
     if (indices.size() < n) indices.resize(n);
@@ -232,37 +274,54 @@ void TrainRowsSoftmax(const PassSetup& s, const CacheBlock& block, const std::ve
         if (x[k] != 0) Update<kL1>(st.w[static_cast<size_t>(indices[k]) * width + c], g * x[k], s.reg);
     }
   }
-  totals.seen += order.size();
+  totals.seen += last - first;
 }
 
-/// Train `st` on the blocks `blocks[first], blocks[first + step], ...` in that order.
+/// Train `st` on the blocks `blocks[first], blocks[first + step], ...` in that order; with `average`, add a
+/// snapshot of the state to its pass average every s.snapshot_rows rows.
 Status TrainBlocks(const PassSetup& s, const std::vector<size_t>& blocks, size_t first, size_t step, State& st,
-                   PassTotals* totals) {
+                   bool average, PassTotals* totals) {
   std::vector<uint32_t> buffer, order, indices;
   std::vector<float> x;
   const bool l1 = s.reg.l1 != 0;
+  // Rows stored in their shuffled order (or not shuffled at all) are read in stored order.
+  const bool in_stored_order = !s.shuffle || s.cache->rows_stored_shuffled(s.seed);
+  uint32_t until_snapshot = s.snapshot_rows;
   for (size_t i = first; i < blocks.size(); i += step) {
     if (s.cancelled && s.cancelled->load()) return absl::CancelledError("training cancelled");
     CacheBlock block;
     OPENAML_RETURN_IF_ERROR(s.cache->ReadBlock(blocks[i], &buffer, &block));
-    FeatureCache::RowOrder(blocks[i], block.rows, s.shuffle, s.seed, &order);
-    if (s.width != 1) {
-      if (l1) TrainRowsSoftmax<true>(s, block, order, st, x, indices, *totals);
-      else TrainRowsSoftmax<false>(s, block, order, st, x, indices, *totals);
-      continue;
-    }
-    auto run = [&](auto* ix) {
-      using Index = std::remove_const_t<std::remove_pointer_t<decltype(ix)>>;
-      if (block.values) {
-        if (l1) TrainRowsWidth1<Index, true, true>(s, block, ix, order, st, x, *totals);
-        else TrainRowsWidth1<Index, true, false>(s, block, ix, order, st, x, *totals);
+    if (!in_stored_order) FeatureCache::RowOrder(blocks[i], block.rows, true, s.seed, &order);
+    const uint32_t* visit = in_stored_order ? nullptr : order.data();
+    // The block in runs of rows between snapshots.
+    for (uint32_t begin = 0; begin < block.rows;) {
+      const uint32_t end = average ? begin + std::min(block.rows - begin, until_snapshot) : block.rows;
+      if (s.width != 1) {
+        if (l1) TrainRowsSoftmax<true>(s, block, visit, begin, end, st, x, indices, *totals);
+        else TrainRowsSoftmax<false>(s, block, visit, begin, end, st, x, indices, *totals);
       } else {
-        if (l1) TrainRowsWidth1<Index, false, true>(s, block, ix, order, st, x, *totals);
-        else TrainRowsWidth1<Index, false, false>(s, block, ix, order, st, x, *totals);
+        auto run = [&](auto* ix) {
+          using Index = std::remove_const_t<std::remove_pointer_t<decltype(ix)>>;
+          if (block.values) {
+            if (l1) TrainRowsWidth1<Index, true, true>(s, block, ix, visit, begin, end, st, x, *totals);
+            else TrainRowsWidth1<Index, true, false>(s, block, ix, visit, begin, end, st, x, *totals);
+          } else {
+            if (l1) TrainRowsWidth1<Index, false, true>(s, block, ix, visit, begin, end, st, x, *totals);
+            else TrainRowsWidth1<Index, false, false>(s, block, ix, visit, begin, end, st, x, *totals);
+          }
+        };
+        if (block.wide) run(block.wide);
+        else run(block.narrow);
       }
-    };
-    if (block.wide) run(block.wide);
-    else run(block.narrow);
+      if (average) {
+        until_snapshot -= end - begin;
+        if (until_snapshot == 0) {
+          st.Snapshot();
+          until_snapshot = s.snapshot_rows;
+        }
+      }
+      begin = end;
+    }
   }
   return absl::OkStatus();
 }
@@ -337,25 +396,55 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
   size_t threads = static_cast<size_t>(std::max(1, options.threads));
   if (blocks.size() < threads * kMinBlocksPerThread) threads = 1;
   std::vector<State> copies(threads > 1 ? threads : 0);
+  // Pass average: kSnapshots evenly spaced snapshots per pass (fewer for very large models, so that taking
+  // them costs at most about 2^26 additions per pass).
+  constexpr double kSnapshots = 256;
+  const double parameters = static_cast<double>(state.w.size() + state.b.size());
+  const double snapshots = std::clamp(std::floor(67108864.0 / parameters), 1.0, kSnapshots);
+  setup.snapshot_rows = static_cast<uint32_t>(std::clamp(std::ceil(rows / snapshots), 1.0, 4294967295.0));
+  std::vector<double> average;
+  uint64_t average_count = 0;
 
   SgdResult result;
   double previous = 0;
   for (int pass = 1; pass <= options.parameters.max_passes; ++pass) {
     if (options.cancelled && options.cancelled->load()) return absl::CancelledError("training cancelled");
     std::vector<PassTotals> totals(threads);
+    const bool averaging = options.average;
     if (threads == 1) {
-      OPENAML_RETURN_IF_ERROR(TrainBlocks(setup, blocks, 0, 1, state, &totals[0]));
+      if (averaging) state.ResetAverage();
+      OPENAML_RETURN_IF_ERROR(TrainBlocks(setup, blocks, 0, 1, state, averaging, &totals[0]));
+      if (averaging) {
+        if (state.snapshots == 0) state.Snapshot();
+        average.swap(state.sum);
+        average_count = state.snapshots;
+      }
     } else {
-      for (State& copy : copies) copy = state;
+      for (State& copy : copies) {
+        copy.w = state.w;
+        copy.b = state.b;
+        if (averaging) copy.ResetAverage();
+      }
       std::vector<Status> statuses(threads);
       std::vector<std::thread> workers;
       for (size_t t = 1; t < threads; ++t)
-        workers.emplace_back([&, t] { statuses[t] = TrainBlocks(setup, blocks, t, threads, copies[t], &totals[t]); });
-      statuses[0] = TrainBlocks(setup, blocks, 0, threads, copies[0], &totals[0]);
+        workers.emplace_back(
+            [&, t] { statuses[t] = TrainBlocks(setup, blocks, t, threads, copies[t], averaging, &totals[t]); });
+      statuses[0] = TrainBlocks(setup, blocks, 0, threads, copies[0], averaging, &totals[0]);
       for (std::thread& worker : workers) worker.join();
       for (const Status& status : statuses) OPENAML_RETURN_IF_ERROR(status);
       Merge(copies, setup.reg, &State::w, state);
       Merge(copies, setup.bias_reg, &State::b, state);
+      if (averaging) {
+        // The pass average over every copy's snapshots.
+        average.assign(state.w.size() + state.b.size(), 0.0);
+        average_count = 0;
+        for (State& copy : copies) {
+          if (copy.snapshots == 0) copy.Snapshot();
+          for (size_t j = 0; j < average.size(); ++j) average[j] += copy.sum[j];
+          average_count += copy.snapshots;
+        }
+      }
     }
     double loss = 0;
     uint64_t seen = 0;
@@ -368,13 +457,24 @@ Result<SgdResult> TrainSgd(FeatureCache& cache, size_t feature_count, std::span<
     result.last_loss = mean_loss;
     if (options.on_pass) options.on_pass(pass, mean_loss);
     // Converged: the pass improved the progressive loss by less than the tolerance (spec §8.2 early stop).
-    if (pass > 1 && previous - mean_loss < options.tolerance * previous) break;
+    if (options.early_stop && pass > 1 && previous - mean_loss < options.tolerance * previous) break;
     previous = mean_loss;
   }
   result.weights.resize(feature_count * width);
-  for (size_t j = 0; j < result.weights.size(); ++j) result.weights[j] = state.w[j].w;
   result.bias.resize(width);
-  for (size_t c = 0; c < width; ++c) result.bias[c] = state.b[c].w;
+  if (average_count > 0) {
+    // The model is the average over the last pass (Polyak-Ruppert averaging): SGD's last iterate wanders
+    // around the optimum by the size of its steps (and, with the same row order every pass, towards the rows
+    // seen last); the average over a pass does not. With L1, weights the last iterate zeroes stay zero.
+    const double inv = 1.0 / static_cast<double>(average_count);
+    const bool l1 = setup.reg.l1 != 0;
+    for (size_t j = 0; j < result.weights.size(); ++j)
+      result.weights[j] = l1 && state.w[j].w == 0 ? 0.0f : static_cast<float>(average[j] * inv);
+    for (size_t c = 0; c < width; ++c) result.bias[c] = static_cast<float>(average[state.w.size() + c] * inv);
+  } else {
+    for (size_t j = 0; j < result.weights.size(); ++j) result.weights[j] = state.w[j].w;
+    for (size_t c = 0; c < width; ++c) result.bias[c] = state.b[c].w;
+  }
   return result;
 }
 

@@ -6,7 +6,9 @@
 // Steps of TrainSgd:
 //   1. for each pass, scan the cache (shuffled once by seed when asked: the same order on every pass);
 //   2. per row: score, progressive loss, gradient, per-coordinate update of weights and bias;
-//   3. stop after max_passes, or early when the pass loss improved by less than `tolerance` (relative).
+//   3. stop after max_passes, or early when the pass loss improved by less than `tolerance` (relative)
+//      unless early_stop is false;
+//   4. the model: the average of the weights over the last pass (snapshots every 1/256 of the pass).
 // With threads > 1 and a large cache (>= kMinBlocksPerThread blocks per thread), each pass is split: thread
 // t trains its own copy of the pass-start state on blocks t, t+T, t+2T... of the pass order, and at the end
 // of the pass the copies are merged (weights averaged, squared-gradient sums added, z set so the FTRL state
@@ -36,6 +38,10 @@ struct SgdOptions {
   double alpha = 0;
   double beta = 1.0;
   double tolerance = 1e-3;         // early stop when the pass loss improves less than this, relatively
+  bool early_stop = true;          // false: run exactly parameters.max_passes passes (openaml extension)
+  /// true: the trained weights are the average of the weights over the last pass (256 evenly spaced
+  /// snapshots), not the last iterate; false: the last iterate.
+  bool average = true;
   double target_mean = 0, target_std = 1;  // REGRESSION: the cache holds raw targets; trained standardised
   /// Called after each pass with (pass number from 1, mean progressive loss). May be empty.
   std::function<void(int, double)> on_pass;

@@ -6,6 +6,7 @@
 // of the output's canonical text. The scheme is part of the model format (learn/MODEL_FORMAT.md).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -33,6 +34,8 @@ class FitSampler {
  public:
   explicit FitSampler(size_t max_sample = 200000, uint64_t seed = 42) : max_sample_(max_sample), rng_(seed) {}
   void Add(double value);
+  /// Room for the sample of `rows` values (at most the maximum sample), so it does not grow by copying.
+  void Reserve(uint64_t rows) { sample_.reserve(static_cast<size_t>(std::min<uint64_t>(rows, max_sample_))); }
   double mean() const { return count_ ? mean_ : 0; }
   double stddev() const;
   uint64_t count() const { return count_; }

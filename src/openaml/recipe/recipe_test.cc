@@ -273,6 +273,25 @@ TEST(FeatureProgram, FitJsonRoundTrips) {
   EXPECT_FALSE((*copy)->LoadFitJson(R"J({"nodes":[{"label":"nope"}]})J").ok());
 }
 
+// Reserve only makes room: the reservoir (past its maximum too) and the moments are the same with any
+// reservation, over or under the rows added.
+TEST(FitSampler, ReserveChangesNothingButCapacity) {
+  FitSampler plain(1000, 3), under(1000, 3), over(1000, 3);
+  under.Reserve(10);
+  over.Reserve(1u << 30);
+  EXPECT_LE(over.sample().capacity(), 1000u);  // never beyond the maximum sample
+  for (int i = 0; i < 5000; ++i) {
+    double v = (i * 7919) % 1013 - 500.5;
+    plain.Add(v);
+    under.Add(v);
+    over.Add(v);
+  }
+  EXPECT_EQ(plain.sample(), under.sample());
+  EXPECT_EQ(plain.sample(), over.sample());
+  EXPECT_EQ(plain.mean(), over.mean());
+  EXPECT_EQ(plain.stddev(), over.stddev());
+}
+
 TEST(QuantileBoundaries, EqualPopulationWithTies) {
   std::vector<double> sample;
   for (int i = 0; i < 90; ++i) sample.push_back(999);

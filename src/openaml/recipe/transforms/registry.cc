@@ -17,16 +17,6 @@ std::string_view ValueKindName(ValueKind kind) {
 
 uint64_t HashToken(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
 
-uint64_t CombineHashes(uint64_t a, uint64_t b) {
-  // splitmix64 finaliser over an order-sensitive mix.
-  uint64_t x = a * 0x9E3779B97F4A7C15ULL + (b ^ (b >> 29)) + 0x632BE59BD9B4E019ULL;
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
 
 void TokenizeWhitespace(std::string_view text, NodeValue* out) {
   out->tokens.clear();

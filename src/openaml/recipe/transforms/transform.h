@@ -49,8 +49,18 @@ struct NodeValue {
 
 /// Hash of a string token (XXH3-64, seed 0). Stable across versions: it is part of the model format.
 uint64_t HashToken(std::string_view token);
-/// Combine two hashes into one, order-sensitive. Stable across versions (model format).
-uint64_t CombineHashes(uint64_t a, uint64_t b);
+/// Combine two hashes into one, order-sensitive. Stable across versions (model format). Inline: it runs
+/// for every feature of every row.
+inline uint64_t CombineHashes(uint64_t a, uint64_t b) {
+  // splitmix64 finaliser over an order-sensitive mix.
+  uint64_t x = a * 0x9E3779B97F4A7C15ULL + (b ^ (b >> 29)) + 0x632BE59BD9B4E019ULL;
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
+}
 
 /// Kernels. Each writes `out` from its inputs; `out` buffers are cleared first.
 void ApplyLowercase(const NodeValue& in, NodeValue* out);
