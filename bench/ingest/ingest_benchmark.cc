@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -47,6 +48,22 @@ double Seconds(double since) { return Clock::now() - since; }
 int Die(const std::string& message) {
   std::fprintf(stderr, "ingest_benchmark: %s\n", message.c_str());
   return 1;
+}
+
+/// The schema in the file at `path`.
+openaml::Result<openaml::Schema> LoadSchema(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return openaml::Schema::FromJson(text.str());
+}
+
+/// A reader of FILE's records (a file or a folder) with `schema`, no rearrangement.
+openaml::Result<std::unique_ptr<openaml::DataSetReader>> OpenReader(
+    const std::string& file, const openaml::Schema& schema,
+    const openaml::DataSetOptions& options = openaml::DataSetOptions::Defaults()) {
+  OPENAML_ASSIGN_OR_RETURN(std::vector<openaml::DataFile> files, openaml::ListLocalDataFiles(file));
+  return openaml::DataSetReader::Make(std::move(files), schema, openaml::DataRearrangement{}, options);
 }
 
 /// One pass over the records only (CSV field splitting, no type conversion): a diagnostic of the reader.
@@ -99,10 +116,7 @@ openaml::Result<double> Pass(const std::string& file, const openaml::Schema& sch
 }
 
 int Parse(const std::string& file, const std::string& schema_path, int repeat, bool phases) {
-  std::ifstream in(schema_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = openaml::Schema::FromJson(text.str());
+  auto schema = LoadSchema(schema_path);
   if (!schema.ok()) return Die(std::string(schema.status().message()));
   double best_parse = 1e300, best_stats = 1e300, best_split = 1e300, checksum = 0;
   uint64_t bytes = 0, records = 0;
@@ -184,15 +198,9 @@ int Generate(const std::string& out_path, uint64_t target_bytes, uint32_t seed, 
 
 /// The statistics JSON of FILE (to compare the output of two builds).
 int Json(const std::string& file, const std::string& schema_path) {
-  std::ifstream in(schema_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = openaml::Schema::FromJson(text.str());
+  auto schema = LoadSchema(schema_path);
   if (!schema.ok()) return Die(std::string(schema.status().message()));
-  auto files = openaml::ListLocalDataFiles(file);
-  if (!files.ok()) return Die(std::string(files.status().message()));
-  auto reader = openaml::DataSetReader::Make(std::move(*files), *schema, openaml::DataRearrangement{},
-                                             openaml::DataSetOptions::Defaults());
+  auto reader = OpenReader(file, *schema);
   if (!reader.ok()) return Die(std::string(reader.status().message()));
   openaml::StatsAccumulator accumulator(*schema);
   openaml::DataRow row;
@@ -210,17 +218,12 @@ int Json(const std::string& file, const std::string& schema_path) {
 /// fields and typed values (state, number bits); per bad record its offset and reason. Two builds that print
 /// the same line parsed the file identically. A small BUFFER_BYTES exercises the buffer refills.
 int Typed(const std::string& file, const std::string& schema_path, size_t buffer_bytes) {
-  std::ifstream in(schema_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = openaml::Schema::FromJson(text.str());
+  auto schema = LoadSchema(schema_path);
   if (!schema.ok()) return Die(std::string(schema.status().message()));
-  auto files = openaml::ListLocalDataFiles(file);
-  if (!files.ok()) return Die(std::string(files.status().message()));
   openaml::DataSetOptions options = openaml::DataSetOptions::Defaults();
   if (buffer_bytes > 0) options.csv.buffer_bytes = buffer_bytes;
   options.max_bad_records = ~uint64_t{0};
-  auto reader = openaml::DataSetReader::Make(std::move(*files), *schema, openaml::DataRearrangement{}, options);
+  auto reader = OpenReader(file, *schema, options);
   if (!reader.ok()) return Die(std::string(reader.status().message()));
   XXH64_state_t* records_hash = XXH64_createState();
   XXH64_state_t* bad_hash = XXH64_createState();
@@ -323,15 +326,9 @@ int Kernels(const std::string& file, int repeat) {
 
 /// RecordTyper::Type alone: FILE's records (a small file: they are kept in memory) typed REPEAT times.
 int TyperOnly(const std::string& file, const std::string& schema_path, int repeat) {
-  std::ifstream in(schema_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = openaml::Schema::FromJson(text.str());
+  auto schema = LoadSchema(schema_path);
   if (!schema.ok()) return Die(std::string(schema.status().message()));
-  auto files = openaml::ListLocalDataFiles(file);
-  if (!files.ok()) return Die(std::string(files.status().message()));
-  auto reader = openaml::DataSetReader::Make(std::move(*files), *schema, openaml::DataRearrangement{},
-                                             openaml::DataSetOptions::Defaults());
+  auto reader = OpenReader(file, *schema);
   if (!reader.ok()) return Die(std::string(reader.status().message()));
   std::string storage;
   std::vector<std::pair<size_t, size_t>> spans;
