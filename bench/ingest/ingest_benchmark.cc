@@ -68,10 +68,8 @@ openaml::Result<std::unique_ptr<openaml::DataSetReader>> OpenReader(
 
 /// One pass over the records only (CSV field splitting, no type conversion): a diagnostic of the reader.
 openaml::Result<double> SplitPass(const std::string& file, const openaml::Schema& schema, double* checksum) {
-  OPENAML_ASSIGN_OR_RETURN(std::vector<openaml::DataFile> files, openaml::ListLocalDataFiles(file));
   const auto start = Clock::now();
-  OPENAML_ASSIGN_OR_RETURN(auto reader, openaml::DataSetReader::Make(std::move(files), schema, openaml::DataRearrangement{},
-                                                                     openaml::DataSetOptions::Defaults()));
+  OPENAML_ASSIGN_OR_RETURN(auto reader, OpenReader(file, schema));
   openaml::DataRow row;
   size_t sum = 0;
   while (true) {
@@ -86,10 +84,8 @@ openaml::Result<double> SplitPass(const std::string& file, const openaml::Schema
 /// One pass: read every record and convert it to typed values; with `stats`, feed the accumulator too.
 openaml::Result<double> Pass(const std::string& file, const openaml::Schema& schema, bool stats, uint64_t* bytes,
                              uint64_t* records, double* checksum) {
-  OPENAML_ASSIGN_OR_RETURN(std::vector<openaml::DataFile> files, openaml::ListLocalDataFiles(file));
   const auto start = Clock::now();
-  OPENAML_ASSIGN_OR_RETURN(auto reader, openaml::DataSetReader::Make(std::move(files), schema, openaml::DataRearrangement{},
-                                                                     openaml::DataSetOptions::Defaults()));
+  OPENAML_ASSIGN_OR_RETURN(auto reader, OpenReader(file, schema));
   openaml::RecordTyper typer(schema);
   openaml::TypedRecord typed;
   openaml::StatsAccumulator accumulator(schema);

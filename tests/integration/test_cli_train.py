@@ -49,3 +49,13 @@ def test_no_early_stop_is_a_flag_not_a_parameter(tmp_path):
     fails_clearly(result, "sgd.earlyStop")
     result = run("train", BANKING, "--schema", BANKING_SCHEMA, "-o", tmp_path / "m", "--no-early-stop=maybe")
     assert result.returncode != 0
+    assert "--no-early-stop" in result.stderr and "maybe" in result.stderr, result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_bad_params_fail_clearly(tmp_path):
+    for param, message in [("sgd.maxPasses", "is not KEY=VALUE"), ("sgd.maxPasses=0", "out of range [1, 10000]"),
+                           ("sgd.maxPasses=abc", "'abc' is not an integer")]:
+        result = run("train", BANKING, "--schema", BANKING_SCHEMA, "-o", tmp_path / "m", "--param", param)
+        fails_clearly(result, message)
+        assert not (tmp_path / "m").exists()

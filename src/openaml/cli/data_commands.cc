@@ -92,7 +92,7 @@ Status RunStats(const StatsParams& params) {
     if (!split.ok()) return WithContext(split.status(), "--split");
   }
   // The service's datasource job itself (engine::BuildDataSource), so both compute the same statistics the
-  // same way (a reader thread and the statistics overlap on two cores).
+  // same way.
   engine::DataSourceSpec spec;
   spec.files = std::move(files);
   spec.schema = std::move(schema);

@@ -8,11 +8,6 @@
 #include "openaml/schema/value_rules.h"
 
 namespace openaml::engine {
-namespace {
-/// Evaluation data up to this size is read on this thread: a reader thread's batches (a copy of every row
-/// into freshly touched memory) and the hand-offs cost more than the overlap saves there.
-constexpr uint64_t kOneThreadBytes = 8u << 20;
-}  // namespace
 
 Result<EvaluationResult> EvaluateModel(const std::string& model_path, const DataSourceSpec& data,
                                        const std::string& training_statistics_json, JobContext& ctx) {
@@ -43,7 +38,7 @@ Result<EvaluationResult> EvaluateModel(const std::string& model_path, const Data
   std::vector<recipe::Feature> features;
   std::vector<double> scores(model.width());
   ProgressTicker ticker(ctx, "evaluating", TotalBytes(data));
-  const int threads = TotalBytes(data) <= kOneThreadBytes ? 1 : 2;
+  const int threads = TotalBytes(data) <= kOneThreadMaxBytes ? 1 : 2;
   Status status = ForEachRow(*reader, threads, [&](const PipelineRow& row) -> Status {
     ticker.Tick(row.bytes_read);
     std::string_view target_text = row.fields[target];

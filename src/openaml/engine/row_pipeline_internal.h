@@ -120,8 +120,7 @@ inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch,
 }  // namespace internal
 
 /// Call `consume(const PipelineRow&)` (returning Status) for every row of `reader`, in order. With threads
-/// >= 2 the reader runs on its own thread. `before_row` (may be a no-op) runs on the reader thread before
-/// each Next(); it lets callers observe bad records in order through the reader's handler.
+/// >= 2 the reader runs on its own thread.
 template <typename Consume>
 Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
   if (threads < 2) {

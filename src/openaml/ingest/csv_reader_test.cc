@@ -262,7 +262,6 @@ TEST(CsvScanKernels, ForcingAKernelTheCpuLacksIsRefused) {
 /// Everything a reader reports, as one comparable value.
 struct Reading {
   ParsedCsv parsed;
-  uint64_t bytes_read = 0;
   bool operator==(const Reading& o) const {
     if (parsed.bad.size() != o.parsed.bad.size()) return false;
     for (size_t i = 0; i < parsed.bad.size(); ++i) {

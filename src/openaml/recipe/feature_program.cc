@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <emmintrin.h>
 #include <map>
 
 #include "openaml/common/str_cat.h"
@@ -350,54 +349,6 @@ Status FeatureProgram::LoadFitJson(std::string_view text) {
   return absl::OkStatus();
 }
 
-namespace {
-/// ApplyQuantileBin's result without a branchy search: token = 1 + number of boundaries <= value (as
-/// std::upper_bound counts them), 0 when missing.
-inline void QuantileBinInline(const NodeValue& in, const std::vector<double>& boundaries, NodeValue* out) {
-  out->hashes.clear();
-  if (in.missing) {
-    out->hashes.push_back(0);
-    return;
-  }
-  const double v = in.number;
-  const double* base = boundaries.data();
-  size_t n = boundaries.size();
-  if (n == 0) {
-    out->hashes.push_back(1);
-    return;
-  }
-  if (n <= 64) {
-    // Count the boundaries b with !(v < b) two at a time (SSE2): no chain of dependent loads.
-    const __m128d value = _mm_set1_pd(v);
-    __m128i less = _mm_setzero_si128(), less2 = _mm_setzero_si128();  // per lane: minus the count above v
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      __m128i a = _mm_add_epi64(_mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i))),
-                                _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 2))));
-      __m128i b = _mm_add_epi64(_mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 4))),
-                                _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i + 6))));
-      less = _mm_add_epi64(less, a);
-      less2 = _mm_add_epi64(less2, b);
-    }
-    less = _mm_add_epi64(less, less2);
-    for (; i + 2 <= n; i += 2) less = _mm_add_epi64(less, _mm_castpd_si128(_mm_cmplt_pd(value, _mm_loadu_pd(base + i))));
-    int64_t lanes[2];
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), less);
-    size_t above = static_cast<size_t>(-(lanes[0] + lanes[1]));
-    if (i < n && v < base[i]) ++above;
-    out->hashes.push_back(n - above + 1);
-    return;
-  }
-  while (n > 1) {
-    size_t half = n / 2;
-    base = (v < base[half - 1]) ? base : base + half;
-    n -= half;
-  }
-  size_t bin = static_cast<size_t>(base - boundaries.data()) + (v < *base ? 0 : 1);
-  out->hashes.push_back(bin + 1);
-}
-}  // namespace
-
 FeatureExtractor::FeatureExtractor(std::shared_ptr<const FeatureProgram> program)
     : program_(std::move(program)), values_(program_->nodes_.size()) {}
 
@@ -439,7 +390,7 @@ void FeatureExtractor::Extract(std::span<const std::string_view> fields, std::ve
       case TransformOp::kNoPunct: ApplyNoPunct(a, &v); break;
       case TransformOp::kNgram: ApplyNgram(a, node.param, &v); break;
       case TransformOp::kOsb: ApplyOsb(a, node.param, &v); break;
-      case TransformOp::kQuantileBin: QuantileBinInline(a, node.boundaries, &v); break;
+      case TransformOp::kQuantileBin: ApplyQuantileBin(a, node.boundaries, &v); break;
       case TransformOp::kNormalize: ApplyNormalize(a, node.mean, node.inverse_std, &v); break;
       case TransformOp::kCartesian:
         ApplyCartesian(a, nodes[node.in0].kind, values_[node.in1], nodes[node.in1].kind, &v);

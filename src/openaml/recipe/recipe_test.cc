@@ -162,12 +162,14 @@ TEST(FeatureExtractor, QuantileBinKeysEqualTheReferenceKernel) {
     texts.push_back(fmt::format("{}", b - 0.25));
   }
   for (const std::string& text : texts) {
-    NodeValue in, reference;
-    in.missing = ParseNumeric(text, &in.number) != ValueState::kPresent;
-    ApplyQuantileBin(in, boundaries, &reference);
+    // The bin token as Amazon ML defines it: 1 + the number of boundaries <= value, 0 when missing.
+    double number = 0;
+    const bool missing = ParseNumeric(text, &number) != ValueState::kPresent;
+    const uint64_t token =
+        missing ? 0 : 1 + (std::upper_bound(boundaries.begin(), boundaries.end(), number) - boundaries.begin());
     extractor.Extract(Row({text, "x", "", "", "", "1", "z"}), &out);
     ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(out[0].key, CombineHashes(seed, reference.hashes[0])) << text;
+    EXPECT_EQ(out[0].key, CombineHashes(seed, token)) << text;
   }
  }
 }

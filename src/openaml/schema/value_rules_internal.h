@@ -125,10 +125,10 @@ inline ValueState ParseBinaryInline(std::string_view text, bool* value) {
   }
 }
 
-/// The general path of ParseNumericInline (whitespace already stripped, p < end): plain decimals of any
-/// length, exponents, leading '+'. Out of line: the hot loop only calls it for unusual values.
+/// The general path of ParseNumericInline (whitespace already stripped, p < end): any decimal, exponents,
+/// leading '+', by from_chars (correctly rounded). Out of line: the hot loop only calls it for values the
+/// fast path declines, and the tests check the fast path against it.
 [[gnu::noinline]] inline ValueState ParseNumericGeneral(const char* p, const char* end, double* value) {
-  if (ParseSimpleDecimal(p, end, value)) return ValueState::kPresent;
   // General path: exponents, long mantissas. from_chars takes no leading '+', so skip one (Java's
   // Double.parseDouble, which Amazon ML used, accepts it); a second sign stays invalid.
   const char* start = p;

@@ -18,9 +18,7 @@ void QuantileSketch::GrowExact() {
   const size_t mask = slots_.size() - 1;
   for (const Entry& e : old) {
     if (e.key == kEmptySlot) continue;
-    size_t s = Slot(e.key, shift_);
-    while (slots_[s].key != kEmptySlot) s = (s + 1) & mask;
-    slots_[s] = e;
+    slots_[Probe(slots_.data(), mask, shift_, e.key)] = e;  // keys are distinct: a free slot
   }
 }
 
@@ -29,15 +27,10 @@ void QuantileSketch::AddWeighted(double value, uint64_t count) {
   count_ += count;
   if (exact_) {
     const uint64_t key = Bits(value);
-    const size_t mask = slots_.size() - 1;
-    size_t slot = Slot(key, shift_);
-    while (true) {
-      if (slots_[slot].key == key) {
-        slots_[slot].count += count;
-        return;
-      }
-      if (slots_[slot].key == kEmptySlot) break;
-      slot = (slot + 1) & mask;
+    const size_t slot = Probe(slots_.data(), slots_.size() - 1, shift_, key);
+    if (slots_[slot].key == key) {
+      slots_[slot].count += count;
+      return;
     }
     slots_[slot] = Entry{key, count};
     ++distinct_;
@@ -64,8 +57,7 @@ void QuantileSketch::AddMany(const double* values, size_t n) {
     const size_t start = i;
     for (; i < n; ++i) {
       const uint64_t key = Bits(values[i]);
-      size_t slot = Slot(key, shift);
-      while (slots[slot].key != key && slots[slot].key != kEmptySlot) slot = (slot + 1) & mask;
+      const size_t slot = Probe(slots, mask, shift, key);
       if (slots[slot].key != key) break;
       ++slots[slot].count;
     }

@@ -23,22 +23,7 @@ class QuantileSketch {
  public:
   explicit QuantileSketch(size_t max_exact_values = 10000, size_t k = 2048);
 
-  void Add(double value) {
-    // Hot path inline: a value already in the exact table.
-    if (exact_) {
-      const uint64_t key = Bits(value);
-      const size_t mask = slots_.size() - 1;
-      for (size_t slot = Slot(key, shift_);; slot = (slot + 1) & mask) {
-        if (slots_[slot].key == key) {
-          ++slots_[slot].count;
-          ++count_;
-          return;
-        }
-        if (slots_[slot].key == kEmptySlot) break;
-      }
-    }
-    AddWeighted(value, 1);
-  }
+  void Add(double value) { AddMany(&value, 1); }
   /// Add `n` values, the same as Add() on each in order. The exact-stage look-ups run back to back (the
   /// table stays in cache and independent look-ups overlap); a value new to the table takes AddWeighted.
   void AddMany(const double* values, size_t n);
@@ -76,6 +61,13 @@ class QuantileSketch {
     uint64_t key = kEmptySlot;
     uint64_t count = 0;
   };
+  /// The slot of the exact table (2^(64 - shift) slots) holding `key`, or the free slot where it goes
+  /// (linear probing; the table is never full).
+  static size_t Probe(const Entry* slots, size_t mask, unsigned shift, uint64_t key) {
+    size_t slot = Slot(key, shift);
+    while (slots[slot].key != key && slots[slot].key != kEmptySlot) slot = (slot + 1) & mask;
+    return slot;
+  }
   void GrowExact();
 
   void AddToLevel(double value, size_t level);
