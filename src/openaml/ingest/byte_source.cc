@@ -11,27 +11,11 @@
 #include <cstring>
 #include <filesystem>
 
+#include "openaml/common/errno_status.h"
 #include "openaml/common/str_cat.h"
 
 namespace openaml {
 namespace {
-
-Status ErrnoStatus(int error, std::string_view what, std::string_view path) {
-  const std::string message = StrCat(what, " '", path, "': ", std::string_view(std::strerror(error)));
-  switch (error) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    case ENOSPC:
-    case EDQUOT:
-      return absl::ResourceExhaustedError(message);
-    default:
-      return absl::InternalError(message);
-  }
-}
 
 class LocalFileSource final : public ByteSource {
  public:
@@ -43,7 +27,7 @@ class LocalFileSource final : public ByteSource {
       const ssize_t n = ::read(fd_, buffer, size);
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "cannot read", path_);
+      return ErrnoStatus(StrCat("cannot read '", path_, "'"), errno);
     }
   }
 
@@ -67,7 +51,7 @@ class LocalFileSink final : public ByteSink {
       const ssize_t n = ::write(fd_, data.data(), data.size());
       if (n < 0) {
         if (errno == EINTR) continue;
-        return ErrnoStatus(errno, "cannot write", temp_path_);
+        return ErrnoStatus(StrCat("cannot write '", temp_path_, "'"), errno);
       }
       data.remove_prefix(static_cast<size_t>(n));
     }
@@ -76,11 +60,13 @@ class LocalFileSink final : public ByteSink {
 
   Status Commit() override {
     if (committed_ || fd_ < 0) return absl::FailedPreconditionError(StrCat("sink '", path_, "' is closed"));
-    if (::fsync(fd_) != 0) return ErrnoStatus(errno, "cannot sync", temp_path_);
+    if (::fsync(fd_) != 0) return ErrnoStatus(StrCat("cannot sync '", temp_path_, "'"), errno);
     const int fd = fd_;
     fd_ = -1;
-    if (::close(fd) != 0) return ErrnoStatus(errno, "cannot close", temp_path_);
-    if (::rename(temp_path_.c_str(), path_.c_str()) != 0) return ErrnoStatus(errno, "cannot rename into", path_);
+    if (::close(fd) != 0) return ErrnoStatus(StrCat("cannot close '", temp_path_, "'"), errno);
+    if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      return ErrnoStatus(StrCat("cannot rename into '", path_, "'"), errno);
+    }
     committed_ = true;
     // Make the rename itself durable.
     const std::string dir = std::filesystem::path(path_).parent_path().string();
@@ -120,14 +106,14 @@ class MemorySource final : public ByteSource {
 Result<std::unique_ptr<ByteSink>> OpenLocalFileSink(const std::string& path) {
   std::string temp = StrCat(path, ".tmp.XXXXXX");
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot create a temporary file for", path);
+  if (fd < 0) return ErrnoStatus(StrCat("cannot create a temporary file for '", path, "'"), errno);
   ::fchmod(fd, 0644);  // mkstemp makes 0600; the result is an ordinary file
   return std::unique_ptr<ByteSink>(std::make_unique<LocalFileSink>(fd, std::move(temp), path));
 }
 
 Result<std::unique_ptr<ByteSource>> OpenLocalFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  if (fd < 0) return ErrnoStatus(StrCat("cannot open '", path, "'"), errno);
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
@@ -152,7 +138,7 @@ Result<std::vector<DataFile>> ListLocalDataFiles(const std::string& path) {
   std::vector<DataFile> files;
   if (fs::is_regular_file(status)) {
     const uint64_t size = fs::file_size(path, ec);
-    if (ec) return ErrnoStatus(ec.value(), "cannot stat", path);
+    if (ec) return ErrnoStatus(StrCat("cannot stat '", path, "'"), ec.value());
     files.push_back(make(path, size));
     return files;
   }
@@ -167,7 +153,7 @@ Result<std::vector<DataFile>> ListLocalDataFiles(const std::string& path) {
     if (entry_ec || size == 0) continue;  // zero-byte "folder" markers (spec §4.2)
     entries.emplace_back(it->path().string(), size);
   }
-  if (ec) return ErrnoStatus(ec.value(), "cannot list", path);
+  if (ec) return ErrnoStatus(StrCat("cannot list '", path, "'"), ec.value());
   std::sort(entries.begin(), entries.end());
   for (auto& [file, size] : entries) files.push_back(make(file, size));
   if (files.empty()) return absl::NotFoundError(StrCat("directory '", path, "' holds no data files"));

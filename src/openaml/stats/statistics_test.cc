@@ -172,6 +172,36 @@ TEST(Statistics, CategoricalMemoryIsBoundedAndSaysSo) {
   EXPECT_EQ(c.other_count, 97u);
 }
 
+// CATEGORICAL values past max_distinct_values are not counted one by one, but they still take part in the
+// correlation, as one class: here the tracked values all come with y = 0 and the untracked ones with y = 1,
+// so the attribute tells the target exactly; `mixed` puts untracked values on both sides and tells less.
+TEST(Statistics, UntrackedCategoricalValuesAreOneClassInTheCorrelation) {
+  StatsOptions options;
+  options.max_distinct_values = 50;
+  StatsAccumulator acc(MakeSchema({{"code", AttributeType::kCategorical},
+                                   {"mixed", AttributeType::kCategorical},
+                                   {"y", AttributeType::kBinary}},
+                                  "y"),
+                       options);
+  for (int i = 0; i < 2000; ++i) {
+    const bool y = i >= 1000;
+    AddRows(acc, {{y ? "new" + std::to_string(i) : "old" + std::to_string(i % 50), "m" + std::to_string(i % 700),
+                   y ? "1" : "0"}});
+  }
+  const DataSourceStatistics stats = acc.Finish();
+  const AttributeStatistics& code = stats.attributes[0];
+  EXPECT_EQ(code.categorical->unique_count, 50u);
+  EXPECT_FALSE(code.categorical->unique_count_exact);
+  EXPECT_EQ(code.categorical->other_count, 2000u - 10 * 20);  // all but the top 10 values (20 records each)
+  ASSERT_TRUE(code.correlation_to_target.has_value());
+  EXPECT_NEAR(*code.correlation_to_target, 1.0, 1e-9);
+  const AttributeStatistics& mixed = stats.attributes[1];
+  EXPECT_FALSE(mixed.categorical->unique_count_exact);
+  ASSERT_TRUE(mixed.correlation_to_target.has_value());
+  EXPECT_GT(*mixed.correlation_to_target, 0.0);
+  EXPECT_LT(*mixed.correlation_to_target, 0.2);
+}
+
 TEST(Statistics, CorrelationFindsTheInformativeAttribute) {
   // `signal` equals the target, `noise` is independent of it, `half` agrees half the time.
   StatsAccumulator acc(MakeSchema({{"signal", AttributeType::kCategorical},

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "openaml/common/errno_status.h"
 #include "openaml/common/status.h"
 
 namespace openaml::storage::internal {
@@ -31,9 +32,7 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-/// A Status for the current errno: NotFound for ENOENT, PermissionDenied for EACCES/EPERM, ResourceExhausted for
-/// ENOSPC/EDQUOT, Internal otherwise; the message is "<what>: <strerror>".
-Status ErrnoStatus(std::string_view what, int error_number);
+using ::openaml::ErrnoStatus;  // common/errno_status.h
 
 /// Open the directory `name` under `dir_fd` without following symbolic links.
 Result<UniqueFd> OpenDirAt(int dir_fd, const std::string& name);
