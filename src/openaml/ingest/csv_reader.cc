@@ -19,7 +19,6 @@
 #include "openaml/ingest/csv_reader.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -29,6 +28,7 @@
 #define OPENAML_CSV_X86 0
 #endif
 
+#include "openaml/common/cpu_dispatch.h"
 #include "openaml/common/str_cat.h"
 #include "openaml/ingest/csv_reader_internal.h"
 
@@ -115,15 +115,11 @@ OPENAML_AVX2_TARGET size_t IndexAvx2(const char* p, size_t n, char delimiter, ui
   return static_cast<size_t>(o - out);
 }
 
-bool CpuHasAvx2Kernel() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
-}
 #else
 #define OPENAML_CSV_AVX2 0
 #endif
 
-bool Available(ScanKernel kernel) {
+bool Runs(ScanKernel kernel) {
   switch (kernel) {
     case ScanKernel::kScalar:
       return true;
@@ -135,8 +131,7 @@ bool Available(ScanKernel kernel) {
 #endif
     case ScanKernel::kAvx2:
 #if OPENAML_CSV_AVX2
-      static const bool has_avx2 = CpuHasAvx2Kernel();
-      return has_avx2;
+      return CpuHasAvx2();
 #else
       return false;
 #endif
@@ -144,12 +139,10 @@ bool Available(ScanKernel kernel) {
   return false;
 }
 
-ScanKernel FastestKernel() {
-  static const ScanKernel fastest = AvailableKernels().back();
-  return fastest;
+KernelChoice<ScanKernel>& Choice() {
+  static KernelChoice<ScanKernel> choice({ScanKernel::kScalar, ScanKernel::kSse2, ScanKernel::kAvx2}, Runs);
+  return choice;
 }
-
-std::atomic<int> forced_kernel{-1};
 
 }  // namespace
 
@@ -165,26 +158,10 @@ const char* KernelName(ScanKernel kernel) {
   return "?";
 }
 
-std::vector<ScanKernel> AvailableKernels() {
-  std::vector<ScanKernel> kernels;
-  for (ScanKernel k : {ScanKernel::kScalar, ScanKernel::kSse2, ScanKernel::kAvx2}) {
-    if (Available(k)) kernels.push_back(k);
-  }
-  return kernels;
-}
-
-ScanKernel ActiveKernel() {
-  const int forced = forced_kernel.load(std::memory_order_relaxed);
-  return forced >= 0 ? static_cast<ScanKernel>(forced) : FastestKernel();
-}
-
-bool ForceKernel(ScanKernel kernel) {
-  if (!Available(kernel)) return false;
-  forced_kernel.store(static_cast<int>(kernel), std::memory_order_relaxed);
-  return true;
-}
-
-void ResetKernel() { forced_kernel.store(-1, std::memory_order_relaxed); }
+std::vector<ScanKernel> AvailableKernels() { return Choice().Available(); }
+ScanKernel ActiveKernel() { return Choice().Active(); }
+bool ForceKernel(ScanKernel kernel) { return Choice().Force(kernel); }
+void ResetKernel() { Choice().Reset(); }
 
 size_t IndexStructurals(ScanKernel kernel, const char* p, size_t n, char delimiter, uint32_t* out) {
   switch (kernel) {

@@ -6,7 +6,6 @@
 #include "openaml/schema/typed_record.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -34,6 +33,7 @@
 #define OPENAML_TYPER_ASAN 0
 #endif
 
+#include "openaml/common/cpu_dispatch.h"
 #include "openaml/schema/typed_record_internal.h"
 #include "openaml/schema/value_rules_internal.h"
 
@@ -47,50 +47,25 @@ static_assert(static_cast<int>(ValueState::kPresent) == 0);
 namespace typed_record_internal {
 namespace {
 
-std::atomic<int> forced_kernel{-1};
-
-#if OPENAML_TYPER_AVX2
-bool CpuHasAvx2() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-#endif
-
-bool Available(TyperKernel kernel) {
+bool Runs(TyperKernel kernel) {
   if (kernel == TyperKernel::kScalar) return true;
-#if OPENAML_TYPER_AVX2
-  static const bool has_avx2 = CpuHasAvx2();
-  return has_avx2;
-#else
-  return false;
-#endif
+  return OPENAML_TYPER_AVX2 && CpuHasAvx2();
 }
 
-TyperKernel ActiveKernel() {
-  static const TyperKernel fastest = AvailableKernels().back();
-  const int forced = forced_kernel.load(std::memory_order_relaxed);
-  return forced >= 0 ? static_cast<TyperKernel>(forced) : fastest;
+KernelChoice<TyperKernel>& Choice() {
+  static KernelChoice<TyperKernel> choice({TyperKernel::kScalar, TyperKernel::kAvx2}, Runs);
+  return choice;
 }
+
+TyperKernel ActiveKernel() { return Choice().Active(); }
 
 }  // namespace
 
 const char* KernelName(TyperKernel kernel) { return kernel == TyperKernel::kAvx2 ? "avx2" : "scalar"; }
 
-std::vector<TyperKernel> AvailableKernels() {
-  std::vector<TyperKernel> kernels;
-  for (TyperKernel k : {TyperKernel::kScalar, TyperKernel::kAvx2}) {
-    if (Available(k)) kernels.push_back(k);
-  }
-  return kernels;
-}
-
-bool ForceKernel(TyperKernel kernel) {
-  if (!Available(kernel)) return false;
-  forced_kernel.store(static_cast<int>(kernel), std::memory_order_relaxed);
-  return true;
-}
-
-void ResetKernel() { forced_kernel.store(-1, std::memory_order_relaxed); }
+std::vector<TyperKernel> AvailableKernels() { return Choice().Available(); }
+bool ForceKernel(TyperKernel kernel) { return Choice().Force(kernel); }
+void ResetKernel() { Choice().Reset(); }
 
 }  // namespace typed_record_internal
 
