@@ -1,7 +1,8 @@
 // Read a dataset's rows on one thread and process them on others (pass 1 of training, evaluation): parsing
 // and featurizing overlap on two cores. Rows travel in batches of copied bytes, the batches are recycled,
 // and what must happen in dataset order happens in dataset order, so results do not depend on timing.
-//   ForEachRow          — reader thread + this thread consuming every row in order;
+//   HandOffBatches      — recycled batches from a filling thread to a consuming one, in order;
+//   ForEachRow          — reader thread + this thread consuming every row in order (on HandOffBatches);
 //   ForEachBatchOrdered — reader thread + N workers mapping whole batches concurrently (featurizing), each
 //                         batch's result then committed one at a time in dataset order (dictionary, cache).
 #pragma once
@@ -119,8 +120,107 @@ inline Status FillBatch(DataSetReader& reader, size_t max_rows, RowBatch* batch,
 }
 }  // namespace internal
 
+/// Visit the rows of a batch in order: `f(const PipelineRow&)` returning Status.
+template <typename F>
+Status ForBatchRows(const internal::RowBatch& batch, std::vector<std::string_view>* scratch, F&& f) {
+  for (size_t r = 0; r < batch.rows(); ++r) OPENAML_RETURN_IF_ERROR(f(batch.Row(r, scratch)));
+  return absl::OkStatus();
+}
+
+/// Hand recycled batches from a filling thread to a consuming thread, in order: `fill(T&, bool* end)` ->
+/// Status fills a batch (setting *end once the data is over; that batch is still consumed), and
+/// `consume(T&)` -> Status takes it. With `fill_here` the filling runs on this thread and the consuming on a
+/// new one, otherwise the reverse. The first error of either side stops both and is returned (the
+/// consumer's first); the batches in `slots` bound the memory. An exception on this thread stops the other
+/// side (a consumer still takes the batches already filled) and goes on once it has joined; the side on the
+/// new thread must not throw.
+template <typename T, typename Fill, typename Consume>
+Status HandOffBatches(std::vector<T>& slots, bool fill_here, Fill&& fill, Consume&& consume) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<T*> full, empty;
+  for (T& slot : slots) empty.push_back(&slot);
+  bool filled = false;  // the filling side is over (end of data, an error, or told to stop)
+  bool stop = false;    // the consuming side failed, or this thread is unwinding: stop filling
+  Status fill_status, consume_status;
+  auto filler = [&] {
+    while (true) {
+      T* batch = nullptr;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !empty.empty() || stop; });
+        if (stop) break;
+        batch = empty.front();
+        empty.pop_front();
+      }
+      bool end = false;
+      Status status = fill(*batch, &end);
+      std::lock_guard lock(mu);
+      if (status.ok()) {
+        full.push_back(batch);
+      } else {
+        fill_status = std::move(status);
+        end = true;
+      }
+      cv.notify_all();
+      if (end) break;
+    }
+    std::lock_guard lock(mu);
+    filled = true;
+    cv.notify_all();
+  };
+  auto consumer = [&] {
+    while (true) {
+      T* batch = nullptr;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !full.empty() || filled; });
+        if (full.empty() || !fill_status.ok()) break;
+        batch = full.front();
+        full.pop_front();
+      }
+      Status status = consume(*batch);
+      const bool failed = !status.ok();
+      std::lock_guard lock(mu);
+      empty.push_back(batch);
+      if (failed) {
+        consume_status = std::move(status);
+        stop = true;
+      }
+      cv.notify_all();
+      if (failed) break;
+    }
+  };
+  // Joins the other side on every way out of this scope.
+  struct Joiner {
+    std::thread thread;
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& stop;
+    bool& filled;
+    ~Joiner() {
+      {
+        std::lock_guard lock(mu);
+        stop = filled = true;  // no effect on a side that is already done
+      }
+      cv.notify_all();
+      thread.join();
+    }
+  };
+  {
+    Joiner other{fill_here ? std::thread(consumer) : std::thread(filler), mu, cv, stop, filled};
+    if (fill_here) {
+      filler();
+    } else {
+      consumer();
+    }
+  }
+  OPENAML_RETURN_IF_ERROR(consume_status);
+  return fill_status;
+}
+
 /// Call `consume(const PipelineRow&)` (returning Status) for every row of `reader`, in order. With threads
-/// >= 2 the reader runs on its own thread.
+/// >= 2 the reader runs on its own thread, a few batches ahead.
 template <typename Consume>
 Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
   if (threads < 2) {
@@ -133,76 +233,13 @@ Status ForEachRow(DataSetReader& reader, int threads, Consume&& consume) {
     }
   }
   constexpr size_t kRowsPerBatch = 2048;
-  constexpr size_t kBatches = 6;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<internal::RowBatch*> full, empty;
-  std::vector<internal::RowBatch> storage(kBatches);
-  for (auto& b : storage) empty.push_back(&b);
-  bool done = false, stop = false;
-  Status reader_status;
-  std::thread producer([&] {
-    while (true) {
-      internal::RowBatch* batch;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return !empty.empty() || stop; });
-        if (stop) break;
-        batch = empty.front();
-        empty.pop_front();
-      }
-      bool end = false;
-      Status status = internal::FillBatch(reader, kRowsPerBatch, batch, &end);
-      std::lock_guard lock(mu);
-      full.push_back(batch);
-      if (end) {
-        reader_status = status;
-        done = true;
-      }
-      cv.notify_all();
-      if (end) break;
-    }
-  });
-  Status result;
+  std::vector<internal::RowBatch> batches(6);
   std::vector<std::string_view> fields;
-  while (true) {
-    internal::RowBatch* batch = nullptr;
-    bool finished = false;
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return !full.empty() || done; });
-      if (!full.empty()) {
-        batch = full.front();
-        full.pop_front();
-      } else {
-        finished = true;
-      }
-    }
-    if (finished) break;
-    for (size_t r = 0; r < batch->rows() && result.ok(); ++r) result = consume(batch->Row(r, &fields));
-    std::lock_guard lock(mu);
-    empty.push_back(batch);
-    if (!result.ok()) stop = true;
-    cv.notify_all();
-    if (!result.ok()) break;
-  }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-    cv.notify_all();
-  }
-  producer.join();
-  OPENAML_RETURN_IF_ERROR(result);
-  return reader_status;
+  return HandOffBatches(
+      batches, /*fill_here=*/false,
+      [&](internal::RowBatch& batch, bool* end) { return internal::FillBatch(reader, kRowsPerBatch, &batch, end); },
+      [&](const internal::RowBatch& batch) { return ForBatchRows(batch, &fields, consume); });
 }
-
-/// Visit the rows of a batch in order: `f(const PipelineRow&)` returning Status.
-template <typename F>
-Status ForBatchRows(const internal::RowBatch& batch, std::vector<std::string_view>* scratch, F&& f) {
-  for (size_t r = 0; r < batch.rows(); ++r) OPENAML_RETURN_IF_ERROR(f(batch.Row(r, scratch)));
-  return absl::OkStatus();
-}
-
 
 /// Read `reader` on its own thread into batches; `workers` threads (this one included) call
 /// `map(worker, const internal::RowBatch&, Out*)` -> Status on whole batches concurrently, and each batch's
