@@ -39,7 +39,7 @@ class DataSetReaderImpl final : public DataSetReader {
         header_checked_ = true;
       }
       if (std::max(report_.bad_records, count_pass_bad_records_) > options_.max_bad_records) {
-        return CheckBadRecordLimit();
+        return BadRecordLimitError();
       }
       if (!*more) {
         bytes_done_ += reader_->bytes_read();
@@ -106,10 +106,8 @@ class DataSetReaderImpl final : public DataSetReader {
     return reader;
   }
 
-  /// Spec §4.5: more than max_bad_records rejected records fail the job.
-  Status CheckBadRecordLimit() const {
-    const uint64_t bad = std::max(report_.bad_records, count_pass_bad_records_);
-    if (bad <= options_.max_bad_records) return absl::OkStatus();
+  /// The error of a job past max_bad_records rejected records (spec §4.5); the caller checks the limit.
+  Status BadRecordLimitError() const {
     std::string first;
     if (!report_.first_bad_records.empty()) {
       const auto& [uri, record] = report_.first_bad_records.front();

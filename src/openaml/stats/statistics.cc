@@ -282,7 +282,6 @@ struct AttributeState {
   QuantileSketch sketch;
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
-  uint64_t count = 0;                         // present values
   double sum = 0.0, sum_compensation = 0.0;  // compensated sum (sum + sum_compensation)
   double shift = 0.0;          // K: the first value
   double shifted_mean = 0.0;   // mean of x - K
@@ -459,7 +458,8 @@ inline void CompensatedAdd(double& s, double& c, double x) {
 /// the running ones by Chan et al.'s formula.
 void AddNumericBatch(AttributeState& a, const double* x, size_t n) {
   if (n == 0) return;
-  if (a.count == 0) a.shift = x[0];
+  const uint64_t before = a.sketch.count();  // present values so far (the sketch counts every one)
+  if (before == 0) a.shift = x[0];
   const double shift = a.shift;
   constexpr double kInf = std::numeric_limits<double>::infinity();
   double lo[4] = {kInf, kInf, kInf, kInf};
@@ -501,11 +501,10 @@ void AddNumericBatch(AttributeState& a, const double* x, size_t n) {
     d[0] += e * e;
   }
   const double batch_m2 = (d[0] + d[1]) + (d[2] + d[3]);
-  const double na = static_cast<double>(a.count);
+  const double na = static_cast<double>(before);
   const double delta = batch_mean - a.shifted_mean;
   a.m2 += batch_m2 + delta * delta * (na * nb / (na + nb));
   a.shifted_mean += delta * (nb / (na + nb));
-  a.count += n;
   CompensatedAdd(a.sum, a.sum_compensation, batch_sum);
   a.sum_compensation += batch_compensation;
   a.min = std::min({a.min, lo[0], lo[1], lo[2], lo[3]});
@@ -762,7 +761,7 @@ struct StatsAccumulator::Impl {
 
 void StatsAccumulator::Impl::FinishNumeric(const AttributeState& a, AttributeStatistics* out) const {
   NumericSummary s;
-  s.count = a.count;
+  s.count = a.sketch.count();
   if (s.count > 0) {
     const double n = static_cast<double>(s.count);
     const double sum = a.sum + a.sum_compensation;

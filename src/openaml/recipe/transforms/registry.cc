@@ -17,7 +17,6 @@ std::string_view ValueKindName(ValueKind kind) {
 
 uint64_t HashToken(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
 
-
 void TokenizeWhitespace(std::string_view text, NodeValue* out) {
   out->tokens.clear();
   size_t i = 0, n = text.size();
